@@ -1,0 +1,65 @@
+"""The check run: read drafts, one pipeline over all of them, decide, build the Report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from postcheck import __version__
+from postcheck.errors import PostcheckError
+from postcheck.model import Draft, DraftResult, Report
+from postcheck.policy.config import Config
+from postcheck.policy.decide import Decider
+from postcheck.policy.packs import load_packs, select
+from postcheck.readers import expand, read_path
+from postcheck.ruleset import load_rules
+
+
+@dataclass(frozen=True)
+class Options:
+    policies: tuple[str, ...] = ()
+    show_evidence: bool = False
+    text_column: str | None = None
+    pack_dirs: tuple[str, ...] = ()
+
+
+def read_all(paths: list[str], text_column: str | None) -> tuple[list[Draft], list[DraftResult]]:
+    """Drafts from every input; an unreadable input becomes an error result, the rest go on."""
+    drafts: list[Draft] = []
+    errors: list[DraftResult] = []
+    for name in paths:
+        try:
+            for path in expand([name]):
+                try:
+                    drafts.extend(read_path(path, text_column))
+                except PostcheckError as exc:
+                    errors.append(DraftResult(path, None, "pass", (), error=str(exc)))
+        except PostcheckError as exc:
+            errors.append(DraftResult(name, None, "pass", (), error=str(exc)))
+    return drafts, errors
+
+
+def make_decider(config: Config, options: Options) -> tuple[Decider, tuple[str, ...]]:
+    packs = load_packs(tuple(config.packs) + options.pack_dirs)
+    chosen = select(packs, options.policies or config.policies)
+    rules = load_rules()
+    known = set(rules) | {c for p in packs.values() for cl in p.clauses for c in cl.categories}
+    from postcheck.model import CATEGORIES
+
+    known |= set(CATEGORIES)
+    for name in list(config.disable) + [k for k, _ in config.severity]:
+        if name not in known:
+            raise PostcheckError(config.path or "configuration", f"'{name}' is neither a category nor a rule id")
+    return Decider(chosen, rules, config, options.show_evidence), tuple(p.id for p in chosen)
+
+
+def run(paths: list[str], config: Config, options: Options) -> Report:
+    decider, policy_ids = make_decider(config, options)
+    drafts, errors = read_all(paths, options.text_column)
+    results: list[DraftResult] = []
+    if drafts:
+        from postcheck.nlp.pipeline import build, detect
+
+        nlp = build(config.detector_config(), disabled=config.disable)
+        for draft, hits in zip(drafts, detect(nlp, drafts)):
+            results.append(decider.decide(draft, hits))
+    return Report(__version__, policy_ids, tuple(results + errors), options.show_evidence)

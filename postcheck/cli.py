@@ -1,0 +1,142 @@
+"""The command line. Thin: parses options, calls check.run, renders, owns stdout and exit codes.
+
+spaCy is imported only by `check` (through postcheck.nlp), so --help, rules, explain and
+policies start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from postcheck import __version__
+from postcheck.errors import PostcheckError
+from postcheck.model import SEVERITY_RANK
+from postcheck.report import Format
+
+app = typer.Typer(
+    name="postcheck",
+    help=(
+        "Check a social media draft against NHS social media policies before you post it.\n\n"
+        "postcheck DRAFT... is the same as postcheck check DRAFT...; run postcheck check --help "
+        "for the options. Exit codes: 0 pass, 1 a finding at or above --fail-on, 2 usage or "
+        "input error."
+    ),
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+COMMANDS = ("check", "rules", "explain", "policies")
+
+
+def _fail(exc: PostcheckError) -> None:
+    typer.echo(f"postcheck: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"postcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Check a social media draft against NHS social media policies before you post it."""
+
+
+@app.command()
+def check(
+    drafts: List[str] = typer.Argument(..., metavar="DRAFT|DIR|-...", help="Draft files (.txt .md .markdown .csv .json .jsonl), folders to walk, or - for standard input."),
+    policy: List[str] = typer.Option([], "--policy", "-p", metavar="ID", help="Policy pack id to apply (repeatable). Default: the configuration's, else every installed pack."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format: table (plain text when not a terminal), json, sarif or csv."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="SEVERITY", help="Exit 1 when a finding is at or above this severity: block, review (default) or info."),
+    show_evidence: bool = typer.Option(False, "--show-evidence", help="Show the matched text unmasked. Off by default: identifiers are masked in every output."),
+    config: Optional[str] = typer.Option(None, "--config", "-c", metavar="FILE", help="Configuration file (default: .postcheck.yaml found upwards, or [tool.postcheck] in pyproject.toml)."),
+    text_column: Optional[str] = typer.Option(None, "--text-column", metavar="NAME", help="CSV column (or JSON key) holding the draft text. Default: text, message, post or content."),
+    packs: List[str] = typer.Option([], "--packs", metavar="DIR", help="Extra folder of policy packs (repeatable)."),
+) -> None:
+    """Check drafts and print a verdict per draft."""
+    from postcheck.check import Options, run
+    from postcheck.policy.config import load_config
+    from postcheck.report import render
+
+    if fail_on is not None and fail_on not in SEVERITY_RANK:
+        _fail(PostcheckError("--fail-on", f"must be block, review or info, got '{fail_on}'"))
+    try:
+        cfg = load_config(config)
+        report = run(drafts, cfg, Options(tuple(policy), show_evidence, text_column, tuple(packs)))
+    except PostcheckError as exc:
+        _fail(exc)
+        return
+    threshold = SEVERITY_RANK[fail_on or cfg.fail_on or "review"]
+    color = fmt is Format.table and sys.stdout.isatty()
+    width = typer.get_terminal_size()[0] if color else 100
+    for result in report.results:
+        if result.error is not None:
+            typer.echo(f"postcheck: {result.error}", err=True)
+    typer.echo(render(report, fmt, color=color, width=width), nl=False)
+    if any(r.error is not None for r in report.results):
+        raise typer.Exit(2)
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for r in report.results for f in r.findings)
+    raise typer.Exit(1 if failing else 0)
+
+
+@app.command()
+def rules(
+    policy: List[str] = typer.Option([], "--policy", "-p", metavar="ID", help="Show clauses of these packs only."),
+    packs: List[str] = typer.Option([], "--packs", metavar="DIR", help="Extra folder of policy packs."),
+) -> None:
+    """List the rules, their categories and the clauses they map to."""
+    from postcheck.explain import list_rules
+
+    try:
+        typer.echo(list_rules(tuple(policy), tuple(packs)))
+    except PostcheckError as exc:
+        _fail(exc)
+
+
+@app.command()
+def explain(
+    name: str = typer.Argument(..., metavar="RULE_OR_CATEGORY", help="A rule id (identifiers.nhs-number) or a category (patient-identifier)."),
+    policy: List[str] = typer.Option([], "--policy", "-p", metavar="ID", help="Show clauses of these packs only."),
+    packs: List[str] = typer.Option([], "--packs", metavar="DIR", help="Extra folder of policy packs."),
+) -> None:
+    """What a rule or category finds, the clauses behind it, how to fix it, an example."""
+    from postcheck.explain import explain_text
+
+    try:
+        typer.echo(explain_text(name, tuple(policy), tuple(packs)))
+    except PostcheckError as exc:
+        _fail(exc)
+
+
+@app.command()
+def policies(
+    packs: List[str] = typer.Option([], "--packs", metavar="DIR", help="Extra folder of policy packs."),
+) -> None:
+    """List the installed policy packs."""
+    from postcheck.explain import list_policies
+
+    try:
+        typer.echo(list_policies(tuple(packs)))
+    except PostcheckError as exc:
+        _fail(exc)
+
+
+def main() -> None:
+    """Entry point: a first argument that is not a command or option means `check`."""
+    args = sys.argv[1:]
+    if args and args[0] not in COMMANDS and args[0] not in ("--help", "-h", "--version"):
+        args = ["check", *args]
+    app(args=args, prog_name="postcheck")
+
+
+if __name__ == "__main__":
+    main()

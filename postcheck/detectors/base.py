@@ -1,0 +1,78 @@
+"""What every detector shares: the explicit per-draft context and text-window helpers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Doc
+
+from postcheck.model import Hit
+from postcheck.ruleset import Rule, lexicon_regex
+
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+NEGATION = re.compile(
+    r"\b(?:never|don'?t|do not|dont|shouldn'?t|should not|must not|mustn'?t|won'?t|"
+    r"avoid|not to|no one should|nobody should|please don'?t)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DetectorContext:
+    """Configuration a detector may use, passed explicitly (never looked up by name)."""
+
+    official_contacts: tuple[str, ...] = ()
+    hospital_number_patterns: tuple[str, ...] = ()
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> DetectorContext:
+        return cls(
+            official_contacts=tuple(str(c) for c in config.get("official_contacts", [])),
+            hospital_number_patterns=tuple(str(p) for p in config.get("hospital_number_patterns", [])),
+        )
+
+
+def meta_of(doc: Doc) -> dict[str, Any]:
+    meta = doc._.postcheck_meta
+    return meta if isinstance(meta, dict) else {}
+
+
+def is_official(doc: Doc) -> bool:
+    return meta_of(doc).get("account") in ("official", "work")
+
+
+def sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the sentence(s) covering [start, end), or a line if unparsed."""
+    if doc.has_annotation("SENT_START"):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            return span[0].sent.start_char, span[-1].sent.end_char
+    text = doc.text
+    left = max(text.rfind("\n", 0, start), max(text.rfind(c, 0, start) for c in ".!?")) + 1
+    right_candidates = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else len(text)
+    return left, right
+
+
+def window(text: str, start: int, end: int, size: int) -> str:
+    return text[max(0, start - size) : end + size]
+
+
+def has_term(text: str, lexicon_name: str) -> bool:
+    return lexicon_regex(lexicon_name).search(text) is not None
+
+
+def in_url(text: str, start: int, end: int) -> bool:
+    return any(m.start() <= start and end <= m.end() for m in URL.finditer(text))
+
+
+def negated_before(text: str, start: int, reach: int = 60) -> bool:
+    left = text[max(0, start - reach) : start]
+    cut = max(left.rfind(c) for c in ".!?\n")
+    return NEGATION.search(left[cut + 1 :]) is not None
+
+
+def hit(rule: Rule, start: int | None, end: int | None, confidence: float, why: str, cap: str | None = None) -> Hit:
+    return Hit(rule.id, rule.category, start, end, round(confidence, 3), why, cap)

@@ -1,0 +1,227 @@
+"""Patient identifiers: NHS numbers (mod-11), labelled patterns, names, locations and ages in care."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from postcheck.detectors.base import (
+    DetectorContext,
+    has_term,
+    hit,
+    in_url,
+    is_official,
+    negated_before,
+    sentence_span,
+    window,
+)
+from postcheck.model import Hit
+from postcheck.ruleset import Rule, lexicon_regex
+
+SEP = r"[ \-\u00a0\u202f.]"
+NHS_CANDIDATE = re.compile(rf"(?<![\w/#=.@-])(\d{{3}})({SEP}?)(\d{{3}})\2(\d{{4}})(?![\w/@]|[.,-]\d)")
+
+
+def nhs_checksum_ok(digits: str) -> bool:
+    """Modulus 11 check of a 10-digit NHS number."""
+    if len(digits) != 10 or not digits.isdigit() or len(set(digits)) == 1:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+@lru_cache(maxsize=32)
+def _compiled(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+def detect_nhs_number(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    text = doc.text
+    label = _compiled(rule.params["label"])
+    not_id = _compiled(rule.params["not_identifier"])
+    hits = []
+    for match in NHS_CANDIDATE.finditer(text):
+        start, end = match.span()
+        digits = match.group(1) + match.group(3) + match.group(4)
+        before = text[max(0, start - 30) : start]
+        labelled = label.search(before) is not None
+        if in_url(text, start, end):
+            continue
+        valid = nhs_checksum_ok(digits)
+        if not valid:
+            if labelled:
+                hits.append(hit(rule, start, end, 0.3, "labelled as an NHS number but the check digit fails", cap="info"))
+            continue
+        if not labelled and not_id.search(before):
+            continue
+        around = window(text, start, end, rule.params.get("window", 200))
+        care = has_term(around, "care-strong") or has_term(around, "care-weak")
+        if labelled or care:
+            why = "checksum valid; " + ("labelled as an NHS number" if labelled else "care context nearby")
+            hits.append(hit(rule, start, end, 0.97 if labelled else 0.9, why))
+        else:
+            hits.append(hit(rule, start, end, 0.55, "checksum valid but no care context", cap="review"))
+    return hits
+
+
+def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    """Generic regex rule: `patterns` always count; `weak_patterns` need a context lexicon.
+
+    params: patterns, weak_patterns, extra (name of a DetectorContext field holding more
+    patterns), context (lexicon names), window, suppress (lexicon names), suppress_before
+    (regex on the text just before), negation (drop when negated), questions (drop in a
+    question), skip_official, case_sensitive, confidence.
+    """
+    p = rule.params
+    text = doc.text
+    flags = 0 if p.get("case_sensitive") else re.IGNORECASE
+    strong = list(p.get("patterns", []))
+    if p.get("extra") == "hospital_number_patterns":
+        strong += list(ctx.hospital_number_patterns)
+    weak = list(p.get("weak_patterns", []))
+    if p.get("skip_official") and is_official(doc):
+        return []
+    size = int(p.get("window", 150))
+    hits = []
+    seen: set[tuple[int, int]] = set()
+    for needs_context, patterns in ((False, strong), (True, weak)):
+        for pattern in patterns:
+            for match in _compiled(pattern, flags).finditer(text):
+                start, end = match.span("value") if "value" in match.re.groupindex else match.span()
+                if start == end or (start, end) in seen or in_url(text, start, end):
+                    continue
+                whole_start, whole_end = match.span()
+                around = window(text, whole_start, whole_end, size)
+                if any(has_term(around, name) for name in p.get("suppress", [])):
+                    continue
+                before = p.get("suppress_before")
+                if before and _compiled(before).search(text[max(0, whole_start - 40) : whole_start]):
+                    continue
+                if p.get("negation") and negated_before(text, whole_start):
+                    continue
+                if p.get("questions"):
+                    s_start, s_end = sentence_span(doc, whole_start, whole_end)
+                    if text[s_start:s_end].rstrip().endswith("?"):
+                        continue
+                context = [name for name in p.get("context", []) if has_term(around, name)]
+                if needs_context and not context:
+                    continue
+                why = rule.params.get("why", "pattern matched")
+                if context:
+                    why += "; context: " + ", ".join(context)
+                seen.add((start, end))
+                hits.append(hit(rule, start, end, float(p.get("confidence", 0.9)), why))
+    return hits
+
+
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+(?:[A-Z]\.?\s+)?[A-Z][a-zA-Z'\-]+")
+NOT_NAMES = re.compile(
+    r"^(?:bay|bed|ward|resus|obs|datix|hca|covid|nhs|majors|minors|theatre|icu|itu|hdu|sats|"
+    r"niv|ed|a&e|gp|fy1|sho|reg|matron|sister|team|trust|happy|thanks?|ok|lol|omg|rip)$",
+    re.IGNORECASE,
+)
+STAFF_BEFORE = re.compile(
+    r"\b(?:Dr|Doctor|Nurse|Sister|Matron|Prof|Professor|consultant|colleague|HCA|physio|"
+    r"porter|midwife|registrar|reg|FY1|SHO|manager|student|our|my friend|team ?mate)\.?\s*$",
+    re.IGNORECASE,
+)
+STAFF_TITLE = re.compile(r"(?:Dr|Doctor|Nurse|Sister|Matron|Prof|Professor)\b", re.IGNORECASE)
+PATIENT_TIED = re.compile(r"\b(?:patient|pt|bed\s*\d+|bay\s*\d+|side\s*room)\b[^.!?\n]{0,12}$", re.IGNORECASE)
+
+
+def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
+    """(start, end, has_honorific) for names: NER PERSON plus honorific + capitalised word."""
+    found: dict[tuple[int, int], bool] = {}
+    for match in HONORIFIC.finditer(doc.text):
+        found[match.span()] = True
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        words = [t for t in ent if t.is_alpha]
+        if not words or not any(t.text[0].isupper() for t in words):
+            continue
+        if all(NOT_NAMES.match(t.text) for t in words):
+            continue
+        span = (ent.start_char, ent.end_char)
+        if not any(s <= span[0] and span[1] <= e for s, e in found):
+            found[span] = False
+    text = doc.text
+    return [
+        (s, e, h)
+        for (s, e), h in sorted(found.items())
+        if not STAFF_BEFORE.search(text[max(0, s - 25) : s]) and not STAFF_TITLE.match(text[s:e])
+    ]
+
+
+def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    text = doc.text
+    hits = []
+    for start, end, honorific in _person_candidates(doc):
+        before = text[max(0, start - 25) : start]
+        s_start, s_end = sentence_span(doc, start, end)
+        sentence = text[s_start:s_end]
+        tied = PATIENT_TIED.search(before) is not None
+        strong = has_term(sentence, "care-strong")
+        weak = has_term(sentence, "care-weak")
+        staff = has_term(sentence, "staff-cues")
+        if tied or (strong and not staff):
+            why = "name " + ("with an honorific " if honorific else "") + "in a care context"
+            hits.append(hit(rule, start, end, 0.9 if honorific or tied else 0.8, why))
+        elif honorific and weak and not staff:
+            hits.append(hit(rule, start, end, 0.6, "name with an honorific near care words", cap="review"))
+    return hits
+
+
+LOCATION = re.compile(
+    r"\b(?:beds?|bay|side[ -]?room|SR|cubicle|cube|room|ward|resus)\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b",
+    re.IGNORECASE,
+)
+PERSON_REF = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
+
+
+def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    """A ward, bed, bay or side room tied to a person in the same sentence."""
+    text = doc.text
+    people = lexicon_regex("person-nouns")
+    names = _person_candidates(doc)
+    hits = []
+    for match in LOCATION.finditer(text):
+        start, end = match.span()
+        s_start, s_end = sentence_span(doc, start, end)
+        sentence = text[s_start:s_end]
+        is_ward = match.group(0).lower().startswith("ward")
+        near = text[max(s_start, start - 45) : min(s_end, end + 45)]
+        person = people.search(near) is not None or any(
+            s_start <= s and e <= s_end and abs(s - start) < 60 for s, e, _ in names
+        )
+        pronoun = not is_ward and PERSON_REF.search(sentence) is not None
+        if has_term(sentence, "staff-cues") and (is_ward or not person):
+            continue
+        if person or pronoun:
+            hits.append(hit(rule, start, end, 0.85 if person else 0.7, "location tied to a person"))
+    return hits
+
+
+AGE = re.compile(
+    r"\b(?:(?P<a>\d{1,3})\s*(?:-|\s)?\s*(?:yo|y\.o\.?|y/o|yrs?\s*old|years?[- ]old|year[- ]old|"
+    r"(?=\s*(?:year[- ]old|yr)))|aged\s+(?P<b>\d{1,3})|(?P<c>\d{1,2})\s?(?:M|F)(?=\W))",
+)
+
+
+def detect_age_condition(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    text = doc.text
+    hits = []
+    for match in AGE.finditer(text):
+        start, end = match.span()
+        s_start, s_end = sentence_span(doc, start, end)
+        around = text[max(0, s_start - 120) : s_end + 120]
+        if not has_term(around, "conditions"):
+            continue
+        if has_term(around, "time-place"):
+            hits.append(hit(rule, start, end, 0.85, "exact age with a condition and a time or place"))
+    return hits

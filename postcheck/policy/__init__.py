@@ -1,0 +1,1 @@
+"""Policy: packs and configuration decide severity, clauses and fixes. Never imports spaCy."""

@@ -1,0 +1,148 @@
+"""Configuration: `.postcheck.yaml` (searched upwards), `[tool.postcheck]` or `--config FILE`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from postcheck.errors import PostcheckError
+from postcheck.model import SEVERITY_RANK
+from postcheck.yamlload import line_of, load_file, strip_lines
+
+KEYS = {
+    "policies", "fail_on", "organisation", "working_hours", "hospital_number_patterns",
+    "disable", "severity", "packs",
+}
+ORG_KEYS = {"name", "aliases", "official_contacts", "official_accounts"}
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str | None = None
+    policies: tuple[str, ...] = ()
+    fail_on: str | None = None
+    organisation: dict[str, Any] = field(default_factory=dict)
+    working_hours: dict[str, Any] = field(default_factory=dict)
+    hospital_number_patterns: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    packs: tuple[str, ...] = ()
+
+    def detector_config(self) -> dict[str, Any]:
+        return {
+            "official_contacts": list(self.organisation.get("official_contacts", [])),
+            "hospital_number_patterns": list(self.hospital_number_patterns),
+        }
+
+
+def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise PostcheckError(where, f"'{key}' must be a list of text", line_of(data, key))
+    return tuple(str(v) for v in value)
+
+
+def parse_config(data: Any, where: str) -> Config:
+    if data is None:
+        return Config(path=where)
+    if not isinstance(data, dict):
+        raise PostcheckError(where, "configuration must be a mapping", 1)
+    for key in data:
+        if not key.startswith("__") and key not in KEYS:
+            raise PostcheckError(where, f"unknown key '{key}' (known: {', '.join(sorted(KEYS))})", line_of(data, key))
+    fail_on = data.get("fail_on")
+    if fail_on is not None and fail_on not in SEVERITY_RANK:
+        raise PostcheckError(where, "'fail_on' must be block, review or info", line_of(data, "fail_on"))
+    org = data.get("organisation") or {}
+    if not isinstance(org, dict):
+        raise PostcheckError(where, "'organisation' must be a mapping", line_of(data, "organisation"))
+    for key in org:
+        if not key.startswith("__") and key not in ORG_KEYS:
+            raise PostcheckError(where, f"unknown organisation key '{key}'", line_of(org, key))
+    organisation: dict[str, Any] = {"name": str(org.get("name", "")) if org.get("name") else ""}
+    for key in ("aliases", "official_contacts", "official_accounts"):
+        organisation[key] = list(_strings(org, key, where))
+    patterns = _strings(data, "hospital_number_patterns", where)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise PostcheckError(where, f"invalid regular expression {pattern!r}: {exc}", line_of(data, "hospital_number_patterns")) from None
+    severity = data.get("severity") or {}
+    if not isinstance(severity, dict):
+        raise PostcheckError(where, "'severity' must map categories or rule ids to severities", line_of(data, "severity"))
+    pairs = []
+    for key, value in severity.items():
+        if key.startswith("__"):
+            continue
+        if value not in SEVERITY_RANK:
+            raise PostcheckError(where, f"severity of '{key}' must be block, review or info", line_of(severity, key))
+        pairs.append((str(key), str(value)))
+    hours = data.get("working_hours") or {}
+    if not isinstance(hours, dict):
+        raise PostcheckError(where, "'working_hours' must be a mapping", line_of(data, "working_hours"))
+    for day in hours.get("days", []) or []:
+        if str(day).lower() not in DAYS:
+            raise PostcheckError(where, f"unknown day '{day}' in working_hours", line_of(hours, "days"))
+    for key in ("start", "end"):
+        if key in hours and not re.fullmatch(r"\d{1,2}:\d{2}", str(hours[key])):
+            raise PostcheckError(where, f"working_hours '{key}' must be HH:MM", line_of(hours, key))
+    base = Path(where).parent
+    packs = tuple(str((base / p).resolve()) for p in _strings(data, "packs", where))
+    disable = _strings(data, "disable", where)
+    return Config(
+        path=where,
+        policies=_strings(data, "policies", where),
+        fail_on=fail_on,
+        organisation=organisation,
+        working_hours=strip_lines(hours),
+        hospital_number_patterns=patterns,
+        disable=disable,
+        severity=tuple(pairs),
+        packs=packs,
+    )
+
+
+def _pyproject(path: Path) -> Any:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PostcheckError(str(path), f"invalid TOML: {exc}") from None
+    return data.get("tool", {}).get("postcheck")
+
+
+def find_config(start: Path | None = None) -> Config:
+    """The nearest .postcheck.yaml or pyproject.toml [tool.postcheck], else defaults."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / ".postcheck.yaml"
+        if candidate.is_file():
+            return parse_config(load_file(candidate, with_lines=True), str(candidate))
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            section = _pyproject(pyproject)
+            if section is not None:
+                return parse_config(section, str(pyproject))
+    return Config()
+
+
+def load_config(path: str | None) -> Config:
+    if path is None:
+        return find_config()
+    file = Path(path)
+    if not file.is_file():
+        raise PostcheckError(path, "configuration file not found")
+    if file.suffix == ".toml":
+        section = _pyproject(file)
+        return parse_config(section, path)
+    return parse_config(load_file(file, with_lines=True), path)
+

@@ -1,0 +1,82 @@
+"""Hits -> findings: clauses of the selected packs, severity, fix, masked evidence, verdict."""
+
+from __future__ import annotations
+
+from postcheck.model import SEVERITY_RANK, ClauseRef, Draft, DraftResult, Finding, Hit, verdict_of
+from postcheck.policy.config import Config
+from postcheck.policy.mask import clip, mask
+from postcheck.policy.packs import Pack
+from postcheck.ruleset import Rule
+
+_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
+
+
+class Decider:
+    """Holds what does not change between drafts: packs, rules and configuration."""
+
+    def __init__(self, packs: list[Pack], rules: dict[str, Rule], config: Config, show_evidence: bool = False) -> None:
+        self.packs = packs
+        self.rules = rules
+        self.config = config
+        self.show_evidence = show_evidence
+        self.disabled = set(config.disable)
+        self.overrides = dict(config.severity)
+
+    def severity(self, hit: Hit, clauses: list[tuple[Pack, object]]) -> str | None:
+        rule = self.rules[hit.rule]
+        ranks = [SEVERITY_RANK[clause.severity_for(hit.category)] for _, clause in clauses]  # type: ignore[attr-defined]
+        if not ranks:
+            if rule.requires_clause:
+                return None
+            ranks = [SEVERITY_RANK["info"]]
+        rank = max(ranks)
+        override = self.overrides.get(hit.rule) or self.overrides.get(hit.category)
+        if override:
+            rank = SEVERITY_RANK[override]
+        if hit.cap:
+            rank = min(rank, SEVERITY_RANK[hit.cap])
+        return _BY_RANK[rank]
+
+    def finding(self, draft: Draft, hit: Hit) -> Finding | None:
+        if hit.rule in self.disabled or hit.category in self.disabled:
+            return None
+        rule = self.rules[hit.rule]
+        clauses = [(pack, clause) for pack in self.packs for clause in pack.clauses_for(hit.category)]
+        severity = self.severity(hit, clauses)
+        if severity is None:
+            return None
+        line = column = None
+        evidence = ""
+        if hit.start is not None and hit.end is not None:
+            line, column = draft.position(hit.start)
+            raw = draft.text[hit.start : hit.end]
+            evidence = clip(raw) if self.show_evidence else mask(raw, hit.category)
+        return Finding(
+            rule=hit.rule,
+            category=hit.category,
+            severity=severity,  # type: ignore[arg-type]
+            line=line,
+            column=column,
+            start=None if hit.start is None else hit.start + draft.offset,
+            end=None if hit.end is None else hit.end + draft.offset,
+            evidence=evidence,
+            message=rule.message,
+            clauses=tuple(ClauseRef(c.policy, c.number, c.summary) for _, c in clauses),
+            fix=rule.fix,
+            confidence=hit.confidence,
+            why=hit.why,
+        )
+
+    def decide(self, draft: Draft, hits: list[Hit]) -> DraftResult:
+        findings: list[Finding] = []
+        seen: set[tuple[str, int | None, int | None]] = set()
+        for hit in hits:
+            key = (hit.rule, hit.start, hit.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            finding = self.finding(draft, hit)
+            if finding is not None:
+                findings.append(finding)
+        findings.sort(key=lambda f: (f.start if f.start is not None else -1, -SEVERITY_RANK[f.severity], f.rule))
+        return DraftResult(draft.source, draft.item, verdict_of(findings), tuple(findings))

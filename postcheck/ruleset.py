@@ -1,0 +1,127 @@
+"""Rule definitions and lexicons from `rules/`: data, validated when loaded.
+
+A rule is one YAML file under `rules/checks/`; its id is its path (`identifiers/nhs-number.yml`
+is `identifiers.nhs-number`). To add a rule of an existing kind, add a YAML file; to add a
+kind, implement it in a detector module and name it in `postcheck.nlp.factories.KINDS`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from postcheck.errors import PostcheckError
+from postcheck.model import CATEGORIES
+from postcheck.paths import rules_dir
+from postcheck.yamlload import line_of, load_file, strip_lines
+
+RULE_KEYS = {"kind", "category", "message", "fix", "finds", "example", "instead", "params", "requires_clause"}
+REQUIRED = ("kind", "category", "message", "fix", "finds", "example")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    category: str
+    message: str
+    fix: str
+    finds: str
+    example: str
+    instead: str = ""
+    requires_clause: bool = False
+    params: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+
+
+def _rule_from(path: Path, root: Path) -> Rule:
+    data = load_file(path, with_lines=True)
+    where = str(path)
+    if not isinstance(data, dict):
+        raise PostcheckError(where, "a rule file must be a mapping", 1)
+    for key in data:
+        if key not in RULE_KEYS and not key.startswith("__"):
+            raise PostcheckError(where, f"unknown key '{key}'", line_of(data, key))
+    for key in REQUIRED:
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise PostcheckError(where, f"'{key}' is required and must be text", line_of(data, key))
+    if data["category"] not in CATEGORIES:
+        raise PostcheckError(where, f"unknown category '{data['category']}'", line_of(data, "category"))
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        raise PostcheckError(where, "'params' must be a mapping", line_of(data, "params"))
+    for key in ("patterns", "negative_patterns"):
+        for pattern in params.get(key, []) or []:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise PostcheckError(where, f"invalid regular expression {pattern!r}: {exc}", line_of(params, key)) from None
+    rel = path.relative_to(root).with_suffix("")
+    return Rule(
+        id=".".join(rel.parts),
+        kind=data["kind"],
+        category=data["category"],
+        message=data["message"].strip(),
+        fix=data["fix"].strip(),
+        finds=data["finds"].strip(),
+        example=data["example"].strip(),
+        instead=str(data.get("instead", "")).strip(),
+        requires_clause=bool(data.get("requires_clause", False)),
+        params=strip_lines(params),
+        path=where,
+    )
+
+
+@lru_cache(maxsize=4)
+def load_rules(root: str | None = None) -> dict[str, Rule]:
+    base = Path(root) if root else rules_dir() / "checks"
+    rules: dict[str, Rule] = {}
+    for path in sorted(base.rglob("*.yml")):
+        rule = _rule_from(path, base)
+        rules[rule.id] = rule
+    return rules
+
+
+@lru_cache(maxsize=64)
+def lexicon(name: str, root: str | None = None) -> tuple[str, ...]:
+    """The terms of `rules/lexicons/<name>.yml`; terms starting `re:` are regular expressions."""
+    path = (Path(root) if root else rules_dir() / "lexicons") / f"{name}.yml"
+    if not path.is_file():
+        raise PostcheckError(str(path), f"lexicon '{name}' does not exist")
+    data = load_file(path, with_lines=True)
+    terms = data.get("terms") if isinstance(data, dict) else None
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise PostcheckError(str(path), "'terms' must be a list of text", line_of(data, "terms"))
+    return tuple(terms)
+
+
+def term_pattern(terms: tuple[str, ...] | list[str]) -> str:
+    parts = []
+    for term in terms:
+        if term.startswith("re:"):
+            parts.append(f"(?:{term[3:]})")
+        else:
+            parts.append(re.escape(term).replace(r"\ ", r"\s+"))
+    parts.sort(key=len, reverse=True)
+    return r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])"
+
+
+@lru_cache(maxsize=64)
+def lexicon_regex(name: str, case_sensitive: bool = False) -> re.Pattern[str]:
+    """One compiled regex for a lexicon, word-bounded, compiled once per process."""
+    return re.compile(term_pattern(lexicon(name)), 0 if case_sensitive else re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def categories_doc() -> dict[str, dict[str, str]]:
+    path = rules_dir() / "categories.yml"
+    data = strip_lines(load_file(path, with_lines=True))
+    if not isinstance(data, dict):
+        raise PostcheckError(str(path), "must map each category to its description")
+    for name in data:
+        if name not in CATEGORIES:
+            raise PostcheckError(str(path), f"unknown category '{name}'")
+    return data

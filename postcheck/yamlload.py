@@ -1,0 +1,67 @@
+"""YAML loading for our data files: safe, no aliases (no alias bombs), errors as file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from postcheck.errors import PostcheckError
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases: data files never need them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="YAML aliases are not allowed", problem_mark=event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+class LineLoader(NoAliasLoader):
+    """Also records the line of every mapping key under `__lines__` for error messages."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[override]
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__lines__"] = {
+            key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value
+        }
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def load_text(text: str, source: str, with_lines: bool = False) -> Any:
+    try:
+        return yaml.load(text, Loader=LineLoader if with_lines else NoAliasLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PostcheckError(source, f"invalid YAML: {problem}", line) from None
+
+
+def load_file(path: Path, with_lines: bool = False) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PostcheckError(str(path), f"cannot be read: {exc}") from None
+    return load_text(text, str(path), with_lines)
+
+
+def line_of(mapping: Any, key: str) -> int | None:
+    if isinstance(mapping, dict):
+        lines = mapping.get("__lines__", {})
+        return lines.get(key, mapping.get("__line__"))
+    return None
+
+
+def strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k not in ("__lines__", "__line__")}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value

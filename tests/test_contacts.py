@@ -1,0 +1,37 @@
+"""contact-details: phone, email, address, postcode, requests for details; with hard negatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import categories
+
+
+@pytest.mark.parametrize("text", [
+    "Swap my Saturday? Text me on 07912 345678",
+    "ring me +44 7700 900 456 after 6",
+    "you can reach me at 0161-496-0000 any evening",
+    "email me at priya.sharma@nhs.net with your availability",
+    "Drop donations round to mine, 14 Elm Grove Road",
+    "Her flat is just off the high street, HP21 8XX, send flowers there",
+    "DM me your full name and date of birth and I'll look up your results",
+    "Pop your address and phone number in the comments to get a free sample",
+])
+def test_positives(checker, text: str) -> None:
+    assert "contact-details" in categories(checker(text))
+
+
+@pytest.mark.parametrize("text,meta", [
+    ("Feeling low? Samaritans are there 24/7 on 116 123", {}),
+    ("Not an emergency? Call NHS 111 or visit 111.nhs.uk", {}),
+    ("Childline is free on 0800 1111 for young people", {}),
+    ("Press enquiries to communications@buckshealthcare.nhs.uk please", {}),
+    ("Our switchboard is 01494 734959 if you need to reach a ward", {"account": "official"}),
+    ("Call us on 01494 734959", {}),
+    ("Never share your address or date of birth in the comments!", {}),
+    ("Fun run at 10am on 12/05/2025, 5k, bring water", {}),
+    ("Shift pattern is 07:30 to 20:00, three long days a week", {}),
+    ("PALS can help: pals@example.nhs.uk", {}),
+])
+def test_hard_negatives(checker, text: str, meta: dict) -> None:
+    assert "contact-details" not in categories(checker(text, **meta))

@@ -1,0 +1,68 @@
+"""patient-identifier: positives and hard negatives the corpus does not contain."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import categories
+from postcheck.detectors.identifiers import nhs_checksum_ok
+
+
+@pytest.mark.parametrize("number,ok", [
+    ("9434765919", True), ("4010232137", True), ("9434765918", False),
+    ("0000000000", False), ("1234567890", False), ("4857773456", False),
+])
+def test_checksum(number: str, ok: bool) -> None:
+    assert nhs_checksum_ok(number) is ok
+
+
+@pytest.mark.parametrize("text", [
+    "Can someone on nights chase the bloods for 943 476 5919 in bay 2?",
+    "Discharged home today, nhs no 9434765919, TTOs still not ready",
+    "pt in resus, NHS number 943-476-5919, family on the way",
+])
+def test_nhs_number_in_care_context_blocks(checker, text: str) -> None:
+    result = checker(text)
+    nhs = [f for f in result.findings if f.rule == "identifiers.nhs-number"]
+    assert nhs and nhs[0].severity == "block"
+    assert nhs[0].evidence.startswith("943") and "5919" not in nhs[0].evidence
+
+
+def test_bad_check_digit_never_blocks(checker) -> None:
+    result = checker("Admitted to bay 2, NHS number 943 476 5918")
+    assert all(f.severity != "block" for f in result.findings if f.rule == "identifiers.nhs-number")
+
+
+def test_checksum_alone_is_at_most_review(checker) -> None:
+    result = checker("Lottery numbers this week were 943 476 5919, gutted")
+    assert {f.severity for f in result.findings if f.rule == "identifiers.nhs-number"} <= {"review"}
+
+
+@pytest.mark.parametrize("text", [
+    "Your parcel 9434765919 is out for delivery today",
+    "Booking ref: 943 476 5919 for the fun run",
+    "Sign up at https://events.example.org/e/9434765919 for the fun run",
+    "We opened 24 new beds on ward 9 this winter thanks to the team",
+    "Ward 7 won Team of the Year! So proud of everyone",
+    "Huge congratulations to Sister Amy Clarke on ward 4 who retires after 40 years",
+    "Patients told us they want more parking, so we listened",
+    "Watched Mr Bean with the kids tonight, still funny",
+    "Met Gary Lineker at the station this morning",
+])
+def test_hard_negatives(checker, text: str) -> None:
+    assert "patient-identifier" not in categories(checker(text))
+
+
+@pytest.mark.parametrize("text,rule", [
+    ("Mrs Okafor in bed 6 finally had her op today", "identifiers.patient-name"),
+    ("the gent in side room 3 pulled his cannula out again", "identifiers.bed-location"),
+    ("MRN 00456721 needs a repeat CT before handover", "identifiers.hospital-number"),
+    ("Lovely lady, DOB 02/11/1937, asking for tea at 3am on the ward", "identifiers.date-of-birth"),
+    ("82yo with a fractured hip in majors tonight, waited 14 hours", "identifiers.age-condition"),
+])
+def test_other_identifiers(checker, text: str, rule: str) -> None:
+    assert rule in {f.rule for f in checker(text).findings if f.severity == "block"}
+
+
+def test_own_birthday_is_not_a_patient_dob(checker) -> None:
+    assert "patient-identifier" not in categories(checker("My DOB is 12/03/1990 so yes, I'm a Pisces"))

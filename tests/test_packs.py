@@ -1,0 +1,50 @@
+"""Policy packs: the five shipped packs load, map all 21 categories, and bad packs fail clearly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from postcheck.errors import PostcheckError
+from postcheck.model import CATEGORIES
+from postcheck.policy.packs import load_pack, load_packs
+
+
+def test_five_packs_cover_every_category() -> None:
+    packs = load_packs()
+    assert set(packs) == {"nhsbt", "ref251", "bht", "hra", "blackpool"}
+    covered = {c for p in packs.values() for clause in p.clauses for c in clause.categories}
+    assert covered == set(CATEGORIES)
+
+
+def test_summaries_cite_their_clause_and_are_our_own_words() -> None:
+    policies = SHARED / "policies"
+    texts = " ".join(p.read_text().lower() for p in policies.glob("*.txt")) if policies.is_dir() else ""
+    words = re.sub(r"\s+", " ", texts)
+    for pack in load_packs().values():
+        for clause in pack.clauses:
+            assert clause.number in clause.summary, (pack.id, clause.number)
+            tokens = clause.summary.lower().split()
+            for i in range(len(tokens) - 7):
+                assert " ".join(tokens[i : i + 8]) not in words
+
+
+BAD = [
+    ("id: bad\ntitle: t\norganisation: o\nversion: '1'\nreference: r\nclauses: []\n", "clauses", 6),
+    ("id: bad\ntitle: t\norganisation: o\nversion: '1'\nreference: r\nclauses:\n  - clause: '1'\n    summary: s\n    categories: [gossip]\n    severity: block\n    fix: f\n", "unknown category 'gossip'", 9),
+    ("id: bad\ntitle: t\norganisation: o\nversion: '1'\nreference: r\nclauses:\n  - clause: '1'\n    summary: s\n    categories: [disrepute]\n    severity: fatal\n    fix: f\n", "severity", 10),
+    ("id: bad\ntitle: t\n  organisation: o\n", "invalid YAML", 3),
+]
+
+
+@pytest.mark.parametrize("content,message,line", BAD)
+def test_bad_pack_names_file_and_line(tmp_path: Path, content: str, message: str, line: int) -> None:
+    path = tmp_path / "bad.yml"
+    path.write_text(content)
+    with pytest.raises(PostcheckError) as info:
+        load_pack(path)
+    assert message in str(info.value)
+    assert str(info.value).startswith(f"{path}:{line}:")
