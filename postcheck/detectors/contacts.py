@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc
 
-from postcheck.detectors.base import DetectorContext, has_term, hit, in_url, is_official, window
+from postcheck.detectors.base import DetectorContext, has_term, hit, in_url, is_official
 from postcheck.model import Hit
 from postcheck.ruleset import Rule
 
@@ -71,7 +71,7 @@ def detect_phone(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
         if national in official_phones or _digits(match.raw_string) in official_phones:
             continue
         type_name = _type_name(phonenumbers, match.number, national)
-        around = window(text, start, end, 60)
+        around = text[max(0, start - 40) : end + 15]
         if type_name in PUBLIC_TYPES or has_term(around, "helpline-cues"):
             continue
         if official_account and type_name != "MOBILE":

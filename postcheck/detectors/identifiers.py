@@ -130,6 +130,8 @@ STAFF_BEFORE = re.compile(
     r"porter|midwife|registrar|reg|FY1|SHO|manager|student|our|my friend|team ?mate)\.?\s*$",
     re.IGNORECASE,
 )
+INANIMATE_VERBS = {"have", "get", "be", "need", "look", "become", "receive", "go", "open", "close", "reopen", "smell", "feel", "seem", "stay", "remain", "flood", "leak", "win"}
+FAMILY = {"dad", "mum", "mam", "nan", "nana", "grandad", "grandma", "granny", "uncle", "auntie", "aunt", "bro", "sis", "babe", "hun"}
 STAFF_TITLE = re.compile(r"(?:Dr|Doctor|Nurse|Sister|Matron|Prof|Professor)\b", re.IGNORECASE)
 PATIENT_TIED = re.compile(r"\b(?:patient|pt|bed\s*\d+|bay\s*\d+|side\s*room)\b[^.!?\n]{0,12}$", re.IGNORECASE)
 
@@ -143,7 +145,9 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         if ent.label_ != "PERSON":
             continue
         words = [t for t in ent if t.is_alpha]
-        if not words or not any(t.text[0].isupper() for t in words):
+        if not words or not all(t.text[0].isupper() for t in words):
+            continue
+        if len(words) == 1 and (words[0].is_sent_start or words[0].lower_ in FAMILY):
             continue
         if all(NOT_NAMES.match(t.text) for t in words):
             continue
@@ -178,7 +182,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
 
 
 LOCATION = re.compile(
-    r"\b(?:beds?|bay|side[ -]?room|SR|cubicle|cube|room|ward|resus)\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b",
+    r"\b(?:beds?|bay|side[ -]?room|SR|cubicle|cube|ward|resus)\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b",
     re.IGNORECASE,
 )
 PERSON_REF = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
@@ -200,6 +204,11 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             s_start <= s and e <= s_end and abs(s - start) < 60 for s, e, _ in names
         )
         pronoun = not is_ward and PERSON_REF.search(sentence) is not None
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and not is_ward and any(
+            t.dep_ == "nsubj" and t.head.pos_ == "VERB" and t.head.lemma_ not in INANIMATE_VERBS for t in span
+        ):
+            pronoun = True
         if has_term(sentence, "staff-cues") and (is_ward or not person):
             continue
         if person or pronoun:

@@ -11,13 +11,9 @@ from postcheck.model import Hit
 from postcheck.ruleset import Rule, lexicon
 
 SPECIFIC_DETERMINERS = {"a", "an", "this", "that", "my", "our", "the", "one", "another", "his", "her"}
-GENERIC = re.compile(
-    r"\b(?:if|every|any|each|all|whenever|whether|should|must|can|could|may|might|would|"
-    r"ensure|always|never|no patient|patients)\b",
-    re.IGNORECASE,
-)
+GENERIC = re.compile(r"\b(?:if|every|any|each|whenever|whether|no patient)\b", re.IGNORECASE)
 FIRST_PERSON_CARE = re.compile(
-    r"\b(?:I|we|I've|we've|I'd|we'd|Ive)\s+(?:\w+\s+){0,2}?(?:had|have|looked after|treated|saw|"
+    r"(?:\b(?:I|we|I've|we've|I'd|we'd|Ive)\s+|(?:^|[.!?\n]\s*))(?:\w+\s+){0,2}?(?:had|have|looked after|treated|saw|"
     r"seen|nursed|admitted|discharged|cared for|got|met|cannulated|triaged|assessed|resuscitated|"
     r"held|sat with|bagged|scrubbed|catheterised|transferred|took|brought|wheeled|helped|spent)\b",
     re.IGNORECASE,
@@ -26,11 +22,20 @@ BEHAVIOUR = re.compile(
     r"\b(?:kick(?:ed|ing)? off|swor[en]|swearing|scream\w*|shout\w*|spat|spit\w*|punch\w*|"
     r"refus\w*|cr(?:y|ied|ying)|confused|agitated|aggressive|died|passed away|pass(?:ed)? on|"
     r"thanked|told me|asked me|pulled (?:out|his|her)|fell|vomit\w*|threw up|coded|crashed|"
-    r"arrested|deteriorat\w*|withdraw\w*|absconded|self[- ]discharged|tried to|wouldn'?t|"
+    r"arrested|didn'?t make it|deteriorat\w*|withdraw\w*|absconded|self[- ]discharged|tried to|wouldn'?t|"
     r"smil\w*|held my hand|laugh\w*|call(?:ed|ing) (?:me|us)|rude|abusive|drunk|high|"
-    r"presented|came in|brought in|rushed in|with (?:a|an|her|his) \w+)\b",
+    r"presented|came in|come in|brought in|rushed in|in with|nil by mouth|asked|kept|sang|"
+    r"been waiting|waiting for|went home|gone home|sugar|insulin|meds|medication|INR|bloods|"
+    r"pain|tablets|results|scan|op\b|operation|wound|burn|chart|consent|catheter|obs)\b",
     re.IGNORECASE,
 )
+SHORTHAND = re.compile(
+    r"(?:^|[.!?\n]\s*)(?P<noun>Pt|Patient|Lady|Gent|Gentleman|Man|Woman|Client|Resident|Chap|Lad|Bloke|"
+    r"Old boy|Old girl)\b(?=\s+(?:in|on|with|from|who|today|tonight|refused|asked|kept|was|has|had|"
+    r"came|said|told|called|I've|I|we|just|is|keeps|wanted|won't|wouldn't))",
+)
+AGE_NOUN = re.compile(r"\b(?:a|an|one|this|the|our|my)\s+\d{1,3}[- ]?(?:year[- ]old|yo|y/o|yr old)\b", re.IGNORECASE)
+POSSESSIVE = re.compile(r"\b(?:my|our)\s+(?:\w+\s+)?(?:patient|pt|lady|gent|gentleman)\b", re.IGNORECASE)
 MULTIWORD = re.compile(
     r"\b(?:a|an|this|that|my|our|the|one)\s+(?:\w+\s+){0,2}?(?:old dear|frequent flyer|service user)\b",
     re.IGNORECASE,
@@ -56,6 +61,15 @@ def _specific(token: Token) -> bool:
     return False
 
 
+def _identified_people(doc: Doc) -> list[tuple[int, int]]:
+    """Spans already found as patient identifiers (they run first): a named or numbered patient."""
+    return [
+        (h["start"], h["end"])
+        for h in (doc._.postcheck_hits or [])
+        if h["category"] == "patient-identifier" and h["cap"] is None and h["start"] is not None
+    ]
+
+
 def _is_generic(sentence: str) -> bool:
     return GENERIC.search(sentence) is not None and FIRST_PERSON_CARE.search(sentence) is None
 
@@ -68,6 +82,11 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         if token.lower_ in nouns and _specific(token):
             candidates.append((token.idx, token.idx + len(token.text)))
     candidates += [m.span() for m in MULTIWORD.finditer(text)]
+    shorthand = [m.span("noun") for m in SHORTHAND.finditer(text)]
+    candidates += shorthand
+    candidates += [m.span() for m in AGE_NOUN.finditer(text)]
+    candidates += _identified_people(doc)
+    identified = set(_identified_people(doc))
     hits: list[Hit] = []
     used_sentences: set[int] = set()
     for start, end in sorted(candidates):
@@ -77,18 +96,29 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         sent = span[0].sent if doc.has_annotation("SENT_START") else doc[:]
         if sent.start_char in used_sentences:
             continue
+        if (start, end) in identified and (
+            has_term(text, "care-strong") or has_term(text, "conditions") or BEHAVIOUR.search(text)
+        ):
+            used_sentences.add(sent.start_char)
+            hits.append(hit(rule, sent.start_char, sent.end_char, 0.85, "an identified patient with details of their care"))
+            continue
         following = doc[sent.end : sent.end + 1][0].sent if sent.end < len(doc) and doc.has_annotation("SENT_START") else None
         scope = sent.text + (" " + following.text if following is not None else "")
         if _is_generic(sent.text):
             continue
-        anchored = has_term(scope, "time-place") or FIRST_PERSON_CARE.search(scope) is not None
+        anchored = (
+            has_term(scope, "time-place")
+            or FIRST_PERSON_CARE.search(scope) is not None
+            or POSSESSIVE.search(sent.text) is not None
+            or (start, end) in identified
+            or (start, end) in shorthand
+        )
         if not anchored:
             continue
         condition = (
             has_term(scope, "conditions")
             or has_term(scope, "care-strong")
             or BEHAVIOUR.search(scope) is not None
-            or " who " in f" {scope.lower()} "
         )
         if not condition:
             continue

@@ -58,10 +58,11 @@ class DetectorsComponent:
         ]
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = doc._.postcheck_hits if doc._.postcheck_hits is not None else []
+        if doc._.postcheck_hits is None:
+            doc._.postcheck_hits = []
+        hits = doc._.postcheck_hits  # rules run in id order; later kinds may read earlier hits
         for rule in self.rules:
             hits.extend(h.to_plain() for h in KINDS[rule.kind](doc, rule, self.ctx))
-        doc._.postcheck_hits = hits
         return doc
 
 
