@@ -85,8 +85,11 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     shorthand = [m.span("noun") for m in SHORTHAND.finditer(text)]
     candidates += shorthand
     candidates += [m.span() for m in AGE_NOUN.finditer(text)]
-    candidates += _identified_people(doc)
     identified = set(_identified_people(doc))
+    candidates += identified
+    described = bool(identified) and (
+        has_term(text, "care-strong") or has_term(text, "conditions") or BEHAVIOUR.search(text) is not None
+    )
     hits: list[Hit] = []
     used_sentences: set[int] = set()
     for start, end in sorted(candidates):
@@ -96,9 +99,9 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         sent = span[0].sent if doc.has_annotation("SENT_START") else doc[:]
         if sent.start_char in used_sentences:
             continue
-        if (start, end) in identified and (
-            has_term(text, "care-strong") or has_term(text, "conditions") or BEHAVIOUR.search(text)
-        ):
+        if (start, end) in identified:
+            if not described:
+                continue
             used_sentences.add(sent.start_char)
             hits.append(hit(rule, sent.start_char, sent.end_char, 0.85, "an identified patient with details of their care"))
             continue
@@ -110,7 +113,6 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             has_term(scope, "time-place")
             or FIRST_PERSON_CARE.search(scope) is not None
             or POSSESSIVE.search(sent.text) is not None
-            or (start, end) in identified
             or (start, end) in shorthand
         )
         if not anchored:
