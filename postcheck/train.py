@@ -1,0 +1,236 @@
+"""Rebuild the classifier in models/ from the labelled corpus beside it, reproducibly.
+
+    postcheck train                 # models/corpus/{train,dev} -> models/textcat
+    python -m postcheck.train       # the same
+
+The corpus folders use the label format of every corpus of ours (drafts plus labels.yaml).
+`expect` categories are positives, categories absent from both lists are negatives, and
+`optional` categories are left out of the loss (spaCy's textcat_multilabel masks missing
+labels), so a debatable draft teaches nothing either way. The seed, the architecture and the
+number of epochs are fixed here; the per-category thresholds are chosen on the dev split and
+written beside the model in thresholds.yml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from postcheck.evaluate import Label, load_labels
+from postcheck.model import Draft
+from postcheck.readers import read_path
+
+# The categories the classifier scores; the others are deterministic or come from metadata.
+LABELS = (
+    "patient-information",
+    "brand-misuse",
+    "speaking-for-organisation",
+    "media-response",
+    "complaint-response",
+    "medical-advice",
+    "endorsement",
+    "whistleblowing",
+    "disrepute",
+    "offensive-conduct",
+    "confidential-information",
+    "patient-relationship",
+    "inflammatory-topic",
+    "safeguarding",
+    "crisis-information",
+)
+SEED = 13
+EPOCHS = 14
+DEV_SHARE = 0.2
+MODEL_NAME = "textcat"
+
+# A small ensemble: a bag of uni- and bigrams beside a narrow CNN over hashed lexical features.
+CONFIG = """
+[nlp]
+lang = "en"
+pipeline = ["textcat_multilabel"]
+
+[components]
+
+[components.textcat_multilabel]
+factory = "textcat_multilabel"
+threshold = 0.5
+
+[components.textcat_multilabel.model]
+@architectures = "spacy.TextCatEnsemble.v2"
+nO = null
+
+[components.textcat_multilabel.model.linear_model]
+@architectures = "spacy.TextCatBOW.v3"
+exclusive_classes = false
+ngram_size = 2
+no_output_layer = false
+length = 65536
+
+[components.textcat_multilabel.model.tok2vec]
+@architectures = "spacy.Tok2Vec.v2"
+
+[components.textcat_multilabel.model.tok2vec.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
+width = 64
+rows = [4000, 2000, 2000, 2000]
+attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
+include_static_vectors = false
+
+[components.textcat_multilabel.model.tok2vec.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = 64
+window_size = 1
+maxout_pieces = 3
+depth = 2
+"""
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    text: str
+    label: Label
+
+
+def split_name(name: str) -> str:
+    """'dev' or 'train' for a draft, from a hash of its file name: stable across machines."""
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return "dev" if digest[0] < 256 * DEV_SHARE else "train"
+
+
+def split_corpus(incoming: Path, corpus: Path) -> dict[str, int]:
+    """Move labelled drafts from incoming/<batch>/ into corpus/train and corpus/dev."""
+    counts = {"train": 0, "dev": 0}
+    merged: dict[str, dict[str, dict]] = {"train": {}, "dev": {}}
+    for part in merged:
+        labels_file = corpus / part / "labels.yaml"
+        if labels_file.exists():
+            merged[part] = yaml.safe_load(labels_file.read_text(encoding="utf-8")) or {}
+    for labels_file in sorted(incoming.glob("*/labels.yaml")):
+        entries = yaml.safe_load(labels_file.read_text(encoding="utf-8")) or {}
+        for name, entry in entries.items():
+            part = split_name(name)
+            target = corpus / part
+            target.mkdir(parents=True, exist_ok=True)
+            if name in merged["train"] or name in merged["dev"]:
+                raise SystemExit(f"{labels_file}: {name} is already in the corpus")
+            shutil.move(str(labels_file.parent / name), str(target / name))
+            merged[part][name] = entry
+            counts[part] += 1
+    for part, entries in merged.items():
+        (corpus / part).mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(dict(sorted(entries.items())), sort_keys=False, allow_unicode=True)
+        (corpus / part / "labels.yaml").write_text(text, encoding="utf-8")
+    return counts
+
+
+def load_examples(folder: Path) -> list[Example]:
+    labels = load_labels(folder / "labels.yaml")
+    examples = []
+    for name, label in sorted(labels.items()):
+        drafts: list[Draft] = read_path(str(folder / name))
+        examples.append(Example(name, drafts[0].text, label))
+    return examples
+
+
+def cats_of(label: Label) -> dict[str, float]:
+    """Positives 1, negatives 0, optional categories missing (masked out of the loss)."""
+    return {c: float(c in label.expect) for c in LABELS if c not in label.optional}
+
+
+def build_blank():
+    import spacy
+    from thinc.api import Config
+
+    nlp = spacy.util.load_model_from_config(Config().from_str(CONFIG), auto_fill=True, validate=True)
+    return nlp
+
+
+def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=print) -> dict[str, float]:
+    """Train on corpus/train, choose thresholds on corpus/dev, save to out; return thresholds."""
+    from spacy.training import Example as SpacyExample
+    from spacy.util import fix_random_seed, minibatch
+
+    fix_random_seed(seed)
+    rng = random.Random(seed)
+    nlp = build_blank()
+    textcat = nlp.get_pipe("textcat_multilabel")
+    for label in LABELS:
+        textcat.add_label(label)
+    train_set = load_examples(corpus / "train")
+    dev_set = load_examples(corpus / "dev")
+    examples = [SpacyExample.from_dict(nlp.make_doc(e.text), {"cats": cats_of(e.label)}) for e in train_set]
+    optimizer = nlp.initialize(lambda: examples)
+    optimizer.learn_rate = 0.001
+    for epoch in range(epochs):
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(examples, size=16):
+            nlp.update(batch, sgd=optimizer, losses=losses, drop=0.2)
+        log(f"epoch {epoch + 1:2}/{epochs}  loss {losses.get('textcat_multilabel', 0.0):.3f}")
+    scores = [doc.cats for doc in nlp.pipe(e.text for e in dev_set)]
+    thresholds = choose_thresholds(dev_set, scores)
+    if out.exists():
+        shutil.rmtree(out)
+    nlp.to_disk(out)
+    meta = {
+        "seed": seed,
+        "epochs": epochs,
+        "train_drafts": len(train_set),
+        "dev_drafts": len(dev_set),
+        "thresholds": thresholds,
+    }
+    (out / "thresholds.yml").write_text(
+        "# Chosen on models/corpus/dev by postcheck train (best F1 per category); do not edit by hand.\n"
+        + yaml.safe_dump(meta, sort_keys=False),
+        encoding="utf-8",
+    )
+    return thresholds
+
+
+def choose_thresholds(dev: list[Example], scores: list[dict[str, float]]) -> dict[str, float]:
+    """Per category, the threshold with the best dev F1 (ties go to the higher threshold)."""
+    chosen = {}
+    grid = [round(0.05 * i, 2) for i in range(2, 19)]
+    for label in LABELS:
+        best = (-1.0, 0.5)
+        for threshold in grid:
+            tp = fp = fn = 0
+            for example, cats in zip(dev, scores):
+                if label in example.label.optional:
+                    continue
+                gold = label in example.label.expect
+                pred = cats.get(label, 0.0) >= threshold
+                tp += gold and pred
+                fp += pred and not gold
+                fn += gold and not pred
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            if f1 >= best[0]:
+                best = (f1, threshold)
+        chosen[label] = best[1]
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    from postcheck.paths import models_dir
+
+    models = models_dir()
+    corpus = models / "corpus"
+    if not (corpus / "train" / "labels.yaml").exists():
+        print(f"postcheck: {corpus / 'train'}: no labelled corpus to train on", file=sys.stderr)
+        return 2
+    thresholds = train(corpus, models / MODEL_NAME)
+    print(f"saved {models / MODEL_NAME}")
+    for label, value in thresholds.items():
+        print(f"  {label:26} threshold {value:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
