@@ -30,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-COMMANDS = ("check", "rules", "explain", "policies")
+COMMANDS = ("check", "rules", "explain", "policies", "eval", "train")
 
 
 def _fail(exc: PostcheckError) -> None:
@@ -128,6 +128,39 @@ def policies(
         typer.echo(list_policies(tuple(packs)))
     except PostcheckError as exc:
         _fail(exc)
+
+
+@app.command("eval")
+def evaluate(
+    labels: str = typer.Argument(..., metavar="LABELS.yaml", help="Labels in the corpus format: file name -> expect, optional, note."),
+    folder: str = typer.Argument(..., metavar="DIR", help="Folder holding the labelled drafts."),
+    misses: bool = typer.Option(False, "--misses", help="Also list each false positive and false negative by file name."),
+) -> None:
+    """Score the checker on a labelled folder: per category TP, FP, FN, precision, recall, F1,
+    then macro-F1, the clean pass rate and the catch rate. A category counts as predicted when
+    a finding of it has severity review or block; optional categories count for neither side."""
+    from pathlib import Path
+
+    from postcheck.evaluate import run_folder
+
+    try:
+        result = run_folder(Path(folder), labels_path=Path(labels))
+    except PostcheckError as exc:
+        _fail(exc)
+        return
+    typer.echo(result.table())
+    if misses:
+        for name, category, kind in sorted(result.misses):
+            typer.echo(f"{kind} {category:26} {name}")
+
+
+@app.command()
+def train() -> None:
+    """Rebuild the classifier in models/textcat from models/corpus/train (fixed seed), choosing
+    each category's threshold on models/corpus/dev. Run it from a checkout."""
+    from postcheck.train import main as train_main
+
+    raise typer.Exit(train_main())
 
 
 def main() -> None:

@@ -130,12 +130,14 @@ def evaluate(labels: dict[str, Label], results: dict[str, DraftResult], categori
     return ev
 
 
-def run_folder(folder: Path, categories: tuple[str, ...] | None = None, config: Any = None) -> Evaluation:
+def run_folder(
+    folder: Path, categories: tuple[str, ...] | None = None, config: Any = None, labels_path: Path | None = None
+) -> Evaluation:
     """Check every labelled draft of `folder` with one pipeline and score it."""
     from postcheck.check import Options, run
     from postcheck.policy.config import Config
 
-    labels = load_labels(folder / "labels.yaml")
+    labels = load_labels(labels_path or folder / "labels.yaml")
     paths = [str(folder / name) for name in labels]
     report = run(paths, config or Config(), Options())
     results = {Path(r.source).name: r for r in report.results}

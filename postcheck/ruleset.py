@@ -53,7 +53,7 @@ def _rule_from(path: Path, root: Path) -> Rule:
     params = data.get("params", {})
     if not isinstance(params, dict):
         raise PostcheckError(where, "'params' must be a mapping", line_of(data, "params"))
-    for key in ("patterns", "negative_patterns"):
+    for key in ("patterns", "weak_patterns") if data["kind"] != "semantic" else ():
         for pattern in params.get(key, []) or []:
             try:
                 re.compile(pattern)

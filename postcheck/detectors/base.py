@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc
@@ -25,12 +26,16 @@ class DetectorContext:
 
     official_contacts: tuple[str, ...] = ()
     hospital_number_patterns: tuple[str, ...] = ()
+    make_doc: Callable[[str], Doc] | None = None  # the pipeline's tokenizer, for phrase patterns
+    thresholds: dict[str, float] = field(default_factory=dict)  # classifier, per category
+    score_sentences: Callable[[list[Doc], str], list[float]] | None = None
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> DetectorContext:
+    def from_config(cls, config: dict[str, Any], **pipeline: Any) -> DetectorContext:
         return cls(
             official_contacts=tuple(str(c) for c in config.get("official_contacts", [])),
             hospital_number_patterns=tuple(str(p) for p in config.get("hospital_number_patterns", [])),
+            **pipeline,
         )
 
 

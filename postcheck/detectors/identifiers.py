@@ -18,7 +18,7 @@ from postcheck.detectors.base import (
     window,
 )
 from postcheck.model import Hit
-from postcheck.ruleset import Rule, lexicon_regex
+from postcheck.ruleset import Rule, lexicon, lexicon_regex
 
 SEP = r"[ \-\u00a0\u202f.]"
 NHS_CANDIDATE = re.compile(rf"(?<![\w/#=.@-])(\d{{3}})({SEP}?)(\d{{3}})\2(\d{{4}})(?![\w/@]|[.,-]\d)")
@@ -69,6 +69,10 @@ def detect_nhs_number(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     return hits
 
 
+# A question that owns up rather than asks: 'Anyone else's Spotify linked to their nhs.net?'
+CONFESSION = re.compile(r"\s*(?:does\s+)?any\s*(?:one|body)\s+else\b|\s*is\s+it\s+just\s+me\b", re.IGNORECASE)
+
+
 def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """Generic regex rule: `patterns` always count; `weak_patterns` need a context lexicon.
 
@@ -106,7 +110,8 @@ def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
                     continue
                 if p.get("questions"):
                     s_start, s_end = sentence_span(doc, whole_start, whole_end)
-                    if text[s_start:s_end].rstrip().endswith("?"):
+                    asked = text[s_start:s_end]
+                    if asked.rstrip().endswith("?") and not CONFESSION.match(asked):
                         continue
                 context = [name for name in p.get("context", []) if has_term(around, name)]
                 if needs_context and not context:
@@ -120,37 +125,72 @@ def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
 
 
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+(?:[A-Z]\.?\s+)?[A-Z][a-zA-Z'\-]+")
-NOT_NAMES = re.compile(
-    r"^(?:bay|bed|ward|resus|obs|datix|hca|covid|nhs|majors|minors|theatre|icu|itu|hdu|sats|"
-    r"niv|ed|a&e|gp|fy1|sho|reg|matron|sister|team|trust|happy|thanks?|ok|lol|omg|rip)$",
-    re.IGNORECASE,
-)
 STAFF_BEFORE = re.compile(
     r"\b(?:Dr|Doctor|Nurse|Sister|Matron|Prof|Professor|consultant|colleague|HCA|physio|"
     r"porter|midwife|registrar|reg|FY1|SHO|manager|student|our|my friend|team ?mate)\.?\s*$",
     re.IGNORECASE,
 )
-INANIMATE_VERBS = {"have", "get", "be", "need", "look", "become", "receive", "go", "open", "close", "reopen", "smell", "feel", "seem", "stay", "remain", "flood", "leak", "win"}
-FAMILY = {"dad", "mum", "mam", "nan", "nana", "grandad", "grandma", "granny", "uncle", "auntie", "aunt", "bro", "sis", "babe", "hun"}
 STAFF_TITLE = re.compile(r"(?:Dr|Doctor|Nurse|Sister|Matron|Prof|Professor)\b", re.IGNORECASE)
 PATIENT_TIED = re.compile(r"\b(?:patient|pt|bed\s*\d+|bay\s*\d+|side\s*room)\b[^.!?\n]{0,12}$", re.IGNORECASE)
 
 
+UNIT = r"(?:(?:bed|bay|side[ -]?room|cubicle|cube|ward|room)s?\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b|(?:PICU|NICU|SCBU|ICU|ITU|HDU|resus|AMU|majors|the ward|the unit)\b)"
+# A capitalised word in a slot where only a person fits: 'little Alfie', 'Terence in bay 4',
+# 'Sheila, 64,', "'Big Dave' from cubicle 7". The English model often tags these ORG or GPE.
+SLOT_NAME = re.compile(
+    r"(?:\b(?:little|baby|wee|young|old|lovely|poor)\s+(?P<a>[A-Z][a-z]{2,})\b"
+    r"|(?P<b>\b[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})?)(?=\s+(?:in|on|from|at)\s+" + UNIT + r")"
+    r"|(?P<c>\b[A-Z][a-z]{2,}),\s*\d{1,3},"
+    r"|['\u2018\u201c\"](?P<d>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['\u2019\u201d\"]\s+(?:from|in|on)\s+" + UNIT + r")"
+)
+
+
+@lru_cache(maxsize=8)
+def _words(name: str) -> frozenset[str]:
+    return frozenset(t.lower() for t in lexicon(name))
+
+
+def _not_name(word: str) -> bool:
+    """Capitalised words that are not names: units, shorthand, days, months, parties, apps."""
+    return word.lower() in _words("not-names") or word.lower() in _words("family-words")
+
+
+def _slot_names(doc: Doc) -> list[tuple[int, int]]:
+    spans = []
+    for match in SLOT_NAME.finditer(doc.text):
+        group = next(g for g in "abcd" if match.group(g))
+        start, end = match.span(group)
+        if _not_name(match.group(group)):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and span[0].is_sent_start and group != "c" and span[0].pos_ != "PROPN":
+            continue
+        spans.append((start, end))
+    return spans
+
+
 def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
-    """(start, end, has_honorific) for names: NER PERSON plus honorific + capitalised word."""
+    """(start, end, has_honorific) for names: NER PERSON, honorific + capitalised word, and
+    capitalised words in a slot only a person fills. None in a draft about a training manikin."""
     found: dict[tuple[int, int], bool] = {}
     for match in HONORIFIC.finditer(doc.text):
         found[match.span()] = True
+    simulation = has_term(doc.text, "simulation-cues")
+    for span in _slot_names(doc):
+        if not any(s <= span[0] and span[1] <= e for s, e in found):
+            found[span] = False
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
         words = [t for t in ent if t.is_alpha]
         if not words or not all(t.text[0].isupper() for t in words):
             continue
-        if len(words) == 1 and (words[0].is_sent_start or words[0].lower_ in FAMILY):
+        if len(words) == 1 and (words[0].is_sent_start or words[0].lower_ in _words("family-words") or simulation):
             continue
-        if all(NOT_NAMES.match(t.text) for t in words):
+        if all(_not_name(t.text) for t in words):
             continue
+        if len(words) == 1 and ent.start > 0 and doc[ent.start - 1].lower_ in ("on", "via", "using"):
+            continue  # 'on Messenger', 'via Insta': a service or a thing, not a person
         span = (ent.start_char, ent.end_char)
         if not any(s <= span[0] and span[1] <= e for s, e in found):
             found[span] = False
@@ -162,6 +202,16 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
     ]
 
 
+FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
+AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,")
+
+
+@lru_cache(maxsize=1)
+def _own_condition() -> re.Pattern[str]:
+    """'his liver transplant', 'her stroke': a condition that belongs to the person named."""
+    return re.compile(r"\b(?:his|her|their)\s+(?:\w+\s+){0,2}?" + lexicon_regex("conditions").pattern, re.IGNORECASE)
+
+
 def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     text = doc.text
     hits = []
@@ -169,10 +219,21 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         before = text[max(0, start - 25) : start]
         s_start, s_end = sentence_span(doc, start, end)
         sentence = text[s_start:s_end]
-        tied = PATIENT_TIED.search(before) is not None
-        strong = has_term(sentence, "care-strong")
+        own = sentence
+        if honorific and s_start > 0:  # 'Mr Evans, you deserve a medal' after a sentence about his care
+            sentence = text[sentence_span(doc, max(0, s_start - 2), s_start - 1)[0] : s_end]
+        full_name = " " in text[start:end].strip()
+        if s_end < len(text) and (full_name or FOLLOW_ON.match(text, s_end)):  # '...is X still in? She got admitted Tuesday'
+            sentence += text[s_end : sentence_span(doc, s_end + 1, s_end + 2)[1]]
+        after = text[end : end + 30]
+        tied = (
+            PATIENT_TIED.search(before) is not None
+            or re.match(r"\s+(?:in|on|from)\s+" + UNIT, after) is not None
+            or (AGE_APPOSITION.match(after) is not None and has_term(sentence, "care-weak"))
+        )
+        strong = has_term(sentence, "care-strong") or _own_condition().search(sentence) is not None
         weak = has_term(sentence, "care-weak")
-        staff = has_term(sentence, "staff-cues")
+        staff = has_term(own, "staff-cues") and _own_condition().search(sentence) is None
         if tied or (strong and not staff):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"
             hits.append(hit(rule, start, end, 0.9 if honorific or tied else 0.8, why))
@@ -206,7 +267,7 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         pronoun = not is_ward and PERSON_REF.search(sentence) is not None
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and not is_ward and any(
-            t.dep_ == "nsubj" and t.head.pos_ == "VERB" and t.head.lemma_ not in INANIMATE_VERBS for t in span
+            t.dep_ == "nsubj" and t.head.pos_ == "VERB" and t.head.lemma_ not in _words("inanimate-verbs") for t in span
         ):
             pronoun = True
         if has_term(sentence, "staff-cues") and (is_ward or not person):

@@ -42,6 +42,21 @@ MULTIWORD = re.compile(
 )
 
 
+NUMBER_RULES = {"identifiers.nhs-number", "identifiers.hospital-number", "identifiers.date-of-birth"}
+ONE_OF = re.compile(
+    r"\bone of (?:our|my|the|their)\s+(?:\w+\s+)?(?P<noun>patients|participants|residents|clients|service users|donors|regulars)\b",
+    re.IGNORECASE,
+)
+
+
+def _acts(doc: Doc, start: int, end: int) -> bool:
+    """The person is the subject of a verb in a past or ongoing tense: they did something."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not doc.has_annotation("DEP"):
+        return False
+    return any(t.dep_ in ("nsubj", "nsubjpass") and t.head.tag_ in ("VBD", "VBG", "VBN") and t.head.lemma_ not in ("be", "have") for t in span)
+
+
 def _person_nouns() -> set[str]:
     return {t.lower() for t in lexicon("person-nouns") if " " not in t and not t.startswith("re:")}
 
@@ -85,11 +100,18 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     shorthand = [m.span("noun") for m in SHORTHAND.finditer(text)]
     candidates += shorthand
     candidates += [m.span() for m in AGE_NOUN.finditer(text)]
-    identified = set(_identified_people(doc))
+    simulated = has_term(text, "simulation-cues")
+    identified = set() if simulated else set(_identified_people(doc))
     candidates += identified
-    described = bool(identified) and (
-        has_term(text, "care-strong") or has_term(text, "conditions") or BEHAVIOUR.search(text) is not None
+    numbered = any(h["rule"] in NUMBER_RULES for h in doc._.postcheck_hits or [] if (h["start"], h["end"]) in identified)
+    described = bool(identified) and numbered or bool(identified) and (
+        has_term(text, "care-strong")
+        or has_term(text, "care-weak")
+        or has_term(text, "conditions")
+        or BEHAVIOUR.search(text) is not None
     )
+    one_of = [m.span("noun") for m in ONE_OF.finditer(text)]
+    candidates += one_of
     hits: list[Hit] = []
     used_sentences: set[int] = set()
     for start, end in sorted(candidates):
@@ -114,6 +136,7 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             or FIRST_PERSON_CARE.search(scope) is not None
             or POSSESSIVE.search(sent.text) is not None
             or (start, end) in shorthand
+            or (start, end) in one_of
         )
         if not anchored:
             continue
@@ -121,6 +144,7 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             has_term(scope, "conditions")
             or has_term(scope, "care-strong")
             or BEHAVIOUR.search(scope) is not None
+            or (has_term(scope, "time-place") and _acts(doc, start, end))
         )
         if not condition:
             continue

@@ -24,6 +24,7 @@ from postcheck.detectors.identifiers import (
     detect_pattern,
 )
 from postcheck.detectors.narrative import detect_patient_case
+from postcheck.detectors.semantic import detect_semantic
 from postcheck.model import Hit
 from postcheck.ruleset import Rule, load_rules
 
@@ -38,6 +39,7 @@ KINDS: dict[str, Detector] = {
     "location-person": detect_bed_location,
     "age-condition": detect_age_condition,
     "patient-episode": detect_patient_case,
+    "semantic": detect_semantic,
 }
 
 if not Doc.has_extension("postcheck_hits"):
@@ -49,8 +51,16 @@ if not Doc.has_extension("postcheck_meta"):
 class DetectorsComponent:
     """Runs the rules of the known kinds; unknown kinds belong to other components."""
 
-    def __init__(self, disabled: list[str], config: dict[str, Any]) -> None:
-        self.ctx = DetectorContext.from_config(config)
+    def __init__(self, nlp: Language, disabled: list[str], config: dict[str, Any]) -> None:
+        from postcheck.nlp.classifier import NAME, sentence_scorer, thresholds
+
+        classifier = nlp.has_pipe(NAME)
+        self.ctx = DetectorContext.from_config(
+            config,
+            make_doc=nlp.make_doc,
+            thresholds=thresholds() if classifier else {},
+            score_sentences=sentence_scorer(nlp) if classifier else None,
+        )
         self.rules = [
             rule
             for rule in load_rules().values()
@@ -68,4 +78,4 @@ class DetectorsComponent:
 
 @Language.factory("postcheck_detectors", default_config={"disabled": [], "config": {}})
 def make_detectors(nlp: Language, name: str, disabled: list[str], config: dict[str, Any]) -> DetectorsComponent:
-    return DetectorsComponent(disabled, config)
+    return DetectorsComponent(nlp, disabled, config)

@@ -40,6 +40,11 @@ def build(config: dict[str, Any] | None = None, disabled: Iterable[str] = ()) ->
         print(warning, file=sys.stderr)
     if not nlp.has_pipe("senter") and not nlp.has_pipe("parser") and not nlp.has_pipe("sentencizer"):
         nlp.add_pipe("sentencizer")
+    from postcheck.nlp.classifier import add_classifier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        add_classifier(nlp)
     nlp.add_pipe(
         "postcheck_detectors",
         last=True,
