@@ -31,7 +31,7 @@ BEHAVIOUR = re.compile(
 )
 SHORTHAND = re.compile(
     r"(?:^|[.!?\n]\s*)(?P<noun>Pt|Patient|Lady|Gent|Gentleman|Man|Woman|Client|Resident|Chap|Lad|Bloke|"
-    r"Old boy|Old girl)\b(?=\s+(?:in|on|with|from|who|today|tonight|refused|asked|kept|was|has|had|"
+    r"Old boy|Old girl|Fella|Feller|Geezer|Lass|Fellow)\b(?=\s+(?:in|on|with|from|who|today|tonight|refused|asked|kept|was|has|had|"
     r"came|said|told|called|I've|I|we|just|is|keeps|wanted|won't|wouldn't))",
 )
 AGE_NOUN = re.compile(r"\b(?:a|an|one|this|the|our|my)\s+\d{1,3}[- ]?(?:year[- ]old|yo|y/o|yr old)\b", re.IGNORECASE)
@@ -42,6 +42,7 @@ MULTIWORD = re.compile(
 )
 
 
+HONORIFIC_START = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx)\b")
 NUMBER_RULES = {"identifiers.nhs-number", "identifiers.hospital-number", "identifiers.date-of-birth"}
 ONE_OF = re.compile(
     r"\bone of (?:our|my|the|their)\s+(?:\w+\s+)?(?P<noun>patients|participants|residents|clients|service users|donors|regulars)\b",
@@ -81,7 +82,9 @@ def _identified_people(doc: Doc) -> list[tuple[int, int]]:
     return [
         (h["start"], h["end"])
         for h in (doc._.postcheck_hits or [])
-        if h["category"] == "patient-identifier" and h["cap"] is None and h["start"] is not None
+        if h["category"] == "patient-identifier"
+        and h["start"] is not None
+        and (h["cap"] is None or (h["rule"] == "identifiers.patient-name" and HONORIFIC_START.match(doc.text, h["start"])))
     ]
 
 

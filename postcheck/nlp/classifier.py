@@ -1,23 +1,27 @@
-"""The trained classifier in models/textcat: added to the one pipeline, with its thresholds.
+"""The trained classifier in models/textcat, run inside the one pipeline, and its thresholds.
 
-The model is a textcat_multilabel component trained by `postcheck train`; it is sourced into the
-English pipeline so it shares that pipeline's tokens (no second pipeline), and it runs before
-the detectors, which read `doc.cats`. Thresholds (chosen on the dev split) sit beside it.
+The model is a textcat_multilabel component trained by `postcheck train`. It runs as the
+`postcheck_classifier` component, on the tokens the English pipeline already made (no second
+pipeline), before the detectors, which read `doc.cats`. It sees a draft's words without its
+whitespace tokens, in training and in use, so line breaks and blank lines do not move a score.
+Thresholds, chosen on the dev split, sit beside the model in thresholds.yml.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from postcheck.errors import PostcheckError
 from postcheck.paths import models_dir
 from postcheck.yamlload import load_file, strip_lines
 
-NAME = "postcheck_textcat"
+NAME = "postcheck_classifier"
 FOLDER = "textcat"
 
 
@@ -37,24 +41,57 @@ def thresholds() -> dict[str, float]:
     return {str(k): float(v) for k, v in values.items()}
 
 
-def add_classifier(nlp: Language, before: str | None = None) -> bool:
-    """Source the trained component into `nlp`; False when no model is installed."""
+def words_only(doc: Doc) -> Doc:
+    """The draft as the classifier sees it: the same tokens, whitespace tokens left out."""
+    tokens = [t for t in doc if not t.is_space]
+    return Doc(doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
+
+
+class Classifier:
+    """Scores each Doc with the trained textcat_multilabel model and sets doc.cats."""
+
+    def __init__(self, path: str) -> None:
+        import spacy
+
+        self.textcat = spacy.load(path).get_pipe("textcat_multilabel")
+        self.labels = list(self.textcat.labels)
+
+    def scores(self, docs: list[Doc]) -> list[dict[str, float]]:
+        if not docs:
+            return []
+        rows = self.textcat.model.ops.to_numpy(self.textcat.predict([words_only(d) for d in docs]))
+        return [{label: float(row[i]) for i, label in enumerate(self.labels)} for row in rows]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.cats = self.scores([doc])[0]
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for batch in minibatch(docs, batch_size):
+            for doc, cats in zip(batch, self.scores(list(batch))):
+                doc.cats = cats
+                yield doc
+
+
+@Language.factory("postcheck_classifier", default_config={"path": ""})
+def make_classifier(nlp: Language, name: str, path: str) -> Classifier:
+    return Classifier(path)
+
+
+def add_classifier(nlp: Language) -> bool:
+    """Add the trained classifier to `nlp`; False when no model is installed."""
     path = model_path()
     if not (path / "config.cfg").is_file():
         return False
-    import spacy
-
-    trained = spacy.load(path)
-    nlp.add_pipe("textcat_multilabel", name=NAME, source=trained, before=before)
+    nlp.add_pipe("postcheck_classifier", name=NAME, config={"path": str(path)})
     return True
 
 
 def sentence_scorer(nlp: Language):
     """A function scoring Docs (sentences) for one category with the pipeline's classifier."""
-    component = nlp.get_pipe(NAME)
+    component: Classifier = nlp.get_pipe(NAME)
 
     def score(docs: list[Doc], category: str) -> list[float]:
-        column = list(component.labels).index(category)
-        return [float(row[column]) for row in component.model.ops.to_numpy(component.predict(docs))]
+        return [cats[category] for cats in component.scores(docs)]
 
     return score

@@ -1,0 +1,127 @@
+"""The semantic categories: matcher rules with negation, questions, quotes and official accounts,
+the classifier behind them, and a held-out corpus none of whose drafts are in the training corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, categories
+from postcheck.detectors.semantic import detect_semantic
+from postcheck.errors import PostcheckError
+from postcheck.evaluate import run_folder
+from postcheck.nlp.classifier import model_path, thresholds
+from postcheck.ruleset import Rule
+
+# Written for these tests: none of these sentences is in models/corpus.
+POSITIVES = [
+    ("medical-advice", "Honestly if the rash is itchy just pop 10mg cetirizine twice a day and you'll be right, no need for the GP"),
+    ("medical-advice", "Mate, you can just stop taking the sertraline, I did and I was fine after a week"),
+    ("endorsement", "These clogs got me through 3 nights in majors 👟 use code NIGHTOWL for 20% off at the link in bio #ad"),
+    ("endorsement", "Now taking bookings for private lip filler from my home salon, NHS nurse trained so you're in safe hands"),
+    ("whistleblowing", "Four datix reports about the broken hoist and not one reply. Management have buried every single one. Going public because someone will get hurt."),
+    ("disrepute", "The trust is an absolute joke, useless management couldn't run a bath"),
+    ("offensive-conduct", "The new band 6 is a thick cow and everyone on the ward knows it, waste of space"),
+    ("confidential-information", "Leaked from this morning's exec meeting: they're shutting the birthing unit in June and nobody's been told yet"),
+    ("speaking-for-organisation", "On behalf of the hospital I can confirm the car park charges are being scrapped from next month"),
+    ("media-response", "@CountyEchoNews happy to talk to your reporter off the record about what's really going on in our A&E, DM me"),
+    ("complaint-response", "Sorry about your nan's care last week, send me her name and ward and I'll look into it for you personally on Monday"),
+    ("patient-relationship", "Just accepted a friend request from the lovely lad I discharged from bay 3 on Friday, gonna message him to see how he's getting on"),
+    ("inflammatory-topic", "Anyone who votes Tory after what they've done to our wards wants their head testing #ToriesOut"),
+    ("safeguarding", "Any of the teens from clinic who want to chat, DM me your snap and we can meet after school, don't tell your mum x"),
+    ("crisis-information", "Major incident declared at the General, 9 in resus from the pile-up on the bypass and more on the way, it's carnage"),
+]
+
+HARD_NEGATIVES = [
+    "We never give medical advice on social media: for symptoms please use NHS 111 online or speak to your pharmacist.",
+    "Should I double my inhaler dose when I have a cold? Asking for me, I'll ring the GP tomorrow",
+    "Freedom to Speak Up month: here is how to reach our Guardian if something is worrying you at work.",
+    "Proud of the team today, the new discharge lounge opened and it looks amazing 💙",
+    "Running the Great North Run for the hospital charity this year, please sponsor me if you can!",
+    "My own repeat prescription went up to 20mg, pharmacy sorted it in ten minutes, bless them",
+    "The drugs round on nights takes forever but the new trolley helps",
+    "Reading the new social media policy so you don't have to: don't post patient details, don't moan about work online.",
+    "Happy Eid to everyone celebrating on the ward today 🌙",
+    "Fire drill this afternoon went well, thanks to estates for organising",
+]
+
+
+@pytest.mark.parametrize(("category", "text"), POSITIVES)
+def test_positives(checker, category: str, text: str) -> None:
+    assert category in categories(checker(text))
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_hard_negatives(checker, text: str) -> None:
+    assert categories(checker(text)) == set()
+
+
+def test_official_accounts_may_speak_for_the_organisation(checker) -> None:
+    text = "On behalf of the trust we can confirm the maternity unit reopens on Monday; thank you for your patience."
+    assert "speaking-for-organisation" in categories(checker(text))
+    assert "speaking-for-organisation" not in categories(checker(text, account="official"))
+
+
+def test_rule_evidence_is_the_matched_span(checker) -> None:
+    result = checker("Tbh just double up on your inhaler, works every time")
+    finding = next(f for f in result.findings if f.category == "medical-advice")
+    assert finding.rule == "semantic.medical-advice"
+    assert "double up" in result.findings[0].evidence or finding.start is not None
+
+
+def _rule(params: dict) -> Rule:
+    return Rule("semantic.test", "semantic", "medical-advice", "m", "f", "x", "e", params=params, path="test.yml")
+
+
+def test_negation_questions_and_quotes(nlp) -> None:
+    rule = _rule({"phrases": ["skip a dose"], "negation": True, "questions": True, "quotes": True})
+    from postcheck.detectors.base import DetectorContext
+
+    ctx = DetectorContext(make_doc=nlp.make_doc)
+
+    def found(text: str) -> bool:
+        doc = nlp(text)
+        doc._.postcheck_hits = []
+        return bool(detect_semantic(doc, rule, ctx))
+
+    assert found("Honestly just skip a dose tonight.")
+    assert not found("Never skip a dose without asking your pharmacist.")
+    assert not found("Is it OK to skip a dose if I feel sick?")
+    assert not found('The leaflet literally says "do not skip a dose" in bold.')
+
+
+def test_yaml_booleans_in_patterns_are_reported(nlp) -> None:
+    from postcheck.detectors.base import DetectorContext
+
+    rule = Rule("semantic.booleans", "semantic", "medical-advice", "m", "f", "x", "e", params={"patterns": [[{"LOWER": {"IN": [True, "off"]}}]]}, path="test.yml")
+    doc = nlp("anything")
+    with pytest.raises(PostcheckError, match="quote words"):
+        detect_semantic(doc, rule, DetectorContext())
+
+
+@pytest.mark.skipif(not (model_path() / "config.cfg").is_file(), reason="no trained model in models/")
+def test_classifier_is_in_the_one_pipeline(nlp) -> None:
+    assert "postcheck_classifier" in nlp.pipe_names
+    assert nlp.pipe_names.index("postcheck_classifier") < nlp.pipe_names.index("postcheck_detectors")
+    assert set(thresholds()) and all(0.0 < v < 1.0 for v in thresholds().values())
+
+
+# Held-out corpus (tests/corpus/semantic, written apart from models/corpus): floors at the
+# figures measured when the model was committed, so a regression fails here.
+FLOOR_MACRO_F1 = 0.70
+FLOOR_CLEAN_PASS = 0.82
+
+
+def test_held_out_semantic_corpus() -> None:
+    ev = run_folder(ROOT / "tests" / "corpus" / "semantic")
+    print(ev.table())
+    assert ev.macro_f1() >= FLOOR_MACRO_F1
+    assert ev.clean_pass_rate >= FLOOR_CLEAN_PASS
+
+
+def test_corpus_is_held_out() -> None:
+    training = {p.read_text(encoding="utf-8").strip() for p in (ROOT / "models" / "corpus").rglob("*.txt")}
+    held_out = [p for p in (ROOT / "tests" / "corpus" / "semantic").glob("*.txt") if p.read_text(encoding="utf-8").strip() in training]
+    assert held_out == [], held_out
+    assert not set(Path(p).name for p in held_out)
