@@ -1,8 +1,10 @@
 """What a draft is doing: spaCy matcher rules from YAML, backed by the trained classifier.
 
 A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
-  phrases:     word sequences matched case-insensitively (PhraseMatcher on LOWER)
-  patterns:    spaCy Matcher token patterns (lists of token dicts: LEMMA, LOWER, POS, OP...)
+  phrases:     word sequences matched case-insensitively (PhraseMatcher on LOWER);
+               'lex:NAME' adds every term of rules/lexicons/NAME.yml
+  patterns:    spaCy Matcher token patterns (lists of token dicts: LEMMA, LOWER, POS, OP...);
+               inside an IN list, 'lex:NAME' stands for the one-word terms of that lexicon
   dependency:  spaCy DependencyMatcher patterns (lists of node dicts)
   negation:    drop a match whose verb is negated or follows never/don't ('we never give advice')
   questions:   drop a match in a sentence that asks ('should I double my dose?')
@@ -25,7 +27,7 @@ from spacy.tokens import Doc, Span
 from postcheck.detectors.base import DetectorContext, has_term, hit, is_official
 from postcheck.errors import PostcheckError
 from postcheck.model import Hit
-from postcheck.ruleset import Rule
+from postcheck.ruleset import Rule, lexicon
 
 NEGATORS = {"never", "not", "n't", "no", "dont", "don't", "nobody", "shouldn't", "mustn't", "cannot", "can't", "cant"}
 QUOTES = re.compile(r"[\"“”]")
@@ -44,6 +46,21 @@ def _yaml_booleans(value: Any) -> bool:
     return False
 
 
+def _expand(value: Any) -> Any:
+    """'lex:NAME' inside a pattern list stands for the one-word terms of rules/lexicons/NAME.yml."""
+    if isinstance(value, dict):
+        return {k: _expand(v) for k, v in value.items()}
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            if isinstance(item, str) and item.startswith("lex:"):
+                out += sorted({t.lower() for t in lexicon(item[4:]) if " " not in t and not t.startswith("re:")})
+            else:
+                out.append(_expand(item))
+        return out
+    return value
+
+
 def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> tuple[Matcher, PhraseMatcher, DependencyMatcher]:
     key = (id(doc.vocab), rule.id)
     compiled = _COMPILED.get(key)
@@ -57,13 +74,14 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> tuple[Matcher, Phras
         raise PostcheckError(rule.path or rule.id, "a pattern holds a YAML boolean: quote words such as \"on\", \"off\", \"no\", \"yes\"")
     try:
         for i, pattern in enumerate(p.get("patterns", []) or []):
-            matcher.add(f"p{i}", [pattern])
+            matcher.add(f"p{i}", [_expand(pattern)])
         make_doc = ctx.make_doc or (lambda text: Doc(doc.vocab, words=text.split()))
-        texts = [str(t) for t in p.get("phrases", []) or []]
+        texts = [str(t) for t in p.get("phrases", []) or [] if not str(t).startswith("lex:")]
+        texts += [t for name in p.get("phrases", []) or [] if str(name).startswith("lex:") for t in lexicon(str(name)[4:]) if not t.startswith("re:")]
         if texts:
             phrases.add("phrase", [make_doc(t) for t in texts])
         for i, pattern in enumerate(p.get("dependency", []) or []):
-            dependency.add(f"d{i}", [pattern])
+            dependency.add(f"d{i}", [_expand(pattern)])
     except (ValueError, KeyError, TypeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise PostcheckError(rule.path or rule.id, f"invalid matcher pattern: {first}") from None
