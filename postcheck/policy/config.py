@@ -9,6 +9,7 @@ from typing import Any
 
 from postcheck.errors import PostcheckError
 from postcheck.model import SEVERITY_RANK
+from postcheck.policy.packs import severity_pairs
 from postcheck.yamlload import line_of, load_file, strip_lines
 
 KEYS = {
@@ -76,13 +77,7 @@ def parse_config(data: Any, where: str) -> Config:
     severity = data.get("severity") or {}
     if not isinstance(severity, dict):
         raise PostcheckError(where, "'severity' must map categories or rule ids to severities", line_of(data, "severity"))
-    pairs = []
-    for key, value in severity.items():
-        if key.startswith("__"):
-            continue
-        if value not in SEVERITY_RANK:
-            raise PostcheckError(where, f"severity of '{key}' must be block, review or info", line_of(severity, key))
-        pairs.append((str(key), str(value)))
+    pairs = severity_pairs(severity, where)
     hours = data.get("working_hours") or {}
     if not isinstance(hours, dict):
         raise PostcheckError(where, "'working_hours' must be a mapping", line_of(data, "working_hours"))

@@ -52,6 +52,19 @@ def _severity(value: Any, where: str, line: int | None) -> str:
     return str(value)
 
 
+def severity_pairs(mapping: dict[str, Any], where: str, allowed: Any = None) -> list[tuple[str, str]]:
+    """(name, severity) pairs of a YAML mapping, each severity checked, with file:line errors.
+    `allowed`, when given, is the collection of names the mapping may use."""
+    pairs = []
+    for name, severity in mapping.items():
+        if name.startswith("__"):
+            continue
+        if allowed is not None and name not in allowed:
+            raise PostcheckError(where, f"'{name}' is not one of the categories this covers", line_of(mapping, name))
+        pairs.append((str(name), _severity(severity, where, line_of(mapping, name))))
+    return pairs
+
+
 def _clause(raw: Any, pack_id: str, where: str, parent_line: int | None) -> Clause:
     if not isinstance(raw, dict):
         raise PostcheckError(where, "each clause must be a mapping", parent_line)
@@ -76,13 +89,7 @@ def _clause(raw: Any, pack_id: str, where: str, parent_line: int | None) -> Clau
     overrides = raw.get("category_severity") or {}
     if not isinstance(overrides, dict):
         raise PostcheckError(where, "'category_severity' must map categories to severities", line_of(raw, "category_severity"))
-    pairs = []
-    for category, severity in overrides.items():
-        if category.startswith("__"):
-            continue
-        if category not in categories:
-            raise PostcheckError(where, f"'category_severity' names '{category}', which the clause does not cover", line_of(overrides, category))
-        pairs.append((category, _severity(severity, where, line_of(overrides, category))))
+    pairs = severity_pairs(overrides, where, categories)
     return Clause(
         policy=pack_id,
         number=str(raw["clause"]),
