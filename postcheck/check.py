@@ -20,6 +20,7 @@ class Options:
     show_evidence: bool = False
     text_column: str | None = None
     pack_dirs: tuple[str, ...] = ()
+    no_ignore: bool = False
 
 
 def read_all(paths: list[str], text_column: str | None) -> tuple[list[Draft], list[DraftResult]]:
@@ -49,7 +50,7 @@ def make_decider(config: Config, options: Options) -> tuple[Decider, tuple[str, 
     for name in list(config.disable) + [k for k, _ in config.severity]:
         if name not in known:
             raise PostcheckError(config.path or "configuration", f"'{name}' is neither a category nor a rule id")
-    return Decider(chosen, rules, config, options.show_evidence), tuple(p.id for p in chosen)
+    return Decider(chosen, rules, config, options.show_evidence, options.no_ignore), tuple(p.id for p in chosen)
 
 
 def run(paths: list[str], config: Config, options: Options) -> Report:

@@ -61,6 +61,7 @@ def check(
     config: Optional[str] = typer.Option(None, "--config", "-c", metavar="FILE", help="Configuration file (default: .postcheck.yaml found upwards, or [tool.postcheck] in pyproject.toml)."),
     text_column: Optional[str] = typer.Option(None, "--text-column", metavar="NAME", help="CSV column (or JSON key) holding the draft text. Default: text, message, post or content."),
     packs: List[str] = typer.Option([], "--packs", metavar="DIR", help="Extra folder of policy packs (repeatable)."),
+    no_ignore: bool = typer.Option(False, "--no-ignore", help="Disregard every suppression (ignore comments and postcheck_ignore), for audits."),
 ) -> None:
     """Check drafts and print a verdict per draft."""
     from postcheck.check import Options, run
@@ -71,7 +72,7 @@ def check(
         _fail(PostcheckError("--fail-on", f"must be block, review or info, got '{fail_on}'"))
     try:
         cfg = load_config(config)
-        report = run(drafts, cfg, Options(tuple(policy), show_evidence, text_column, tuple(packs)))
+        report = run(drafts, cfg, Options(tuple(policy), show_evidence, text_column, tuple(packs), no_ignore))
     except PostcheckError as exc:
         _fail(exc)
         return

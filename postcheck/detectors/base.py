@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from postcheck.model import Hit
 from postcheck.ruleset import Rule, lexicon_regex
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 NEGATION = re.compile(
     r"\b(?:never|don'?t|do not|dont|shouldn'?t|should not|must not|mustn'?t|won'?t|"
@@ -26,15 +27,25 @@ class DetectorContext:
 
     official_contacts: tuple[str, ...] = ()
     hospital_number_patterns: tuple[str, ...] = ()
+    official_accounts: tuple[str, ...] = ()
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday is 0
+    working_start: str = "09:00"
+    working_end: str = "17:00"
     make_doc: Callable[[str], Doc] | None = None  # the pipeline's tokenizer, for phrase patterns
     thresholds: dict[str, float] = field(default_factory=dict)  # classifier, per category
     score_sentences: Callable[[list[Doc], str], list[float]] | None = None
 
     @classmethod
     def from_config(cls, config: dict[str, Any], **pipeline: Any) -> DetectorContext:
+        hours = config.get("working_hours") or {}
+        days = tuple(DAYS.index(str(d).lower()[:3]) for d in hours.get("days", [])) or (0, 1, 2, 3, 4)
         return cls(
             official_contacts=tuple(str(c) for c in config.get("official_contacts", [])),
             hospital_number_patterns=tuple(str(p) for p in config.get("hospital_number_patterns", [])),
+            official_accounts=tuple(str(a).lower() for a in config.get("official_accounts", [])),
+            working_days=days,
+            working_start=str(hours.get("start", "09:00")).zfill(5),
+            working_end=str(hours.get("end", "17:00")).zfill(5),
             **pipeline,
         )
 

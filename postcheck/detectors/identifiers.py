@@ -169,7 +169,7 @@ def _slot_names(doc: Doc) -> list[tuple[int, int]]:
     return spans
 
 
-def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
+def person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
     """(start, end, has_honorific) for names: NER PERSON, honorific + capitalised word, and
     capitalised words in a slot only a person fills. None in a draft about a training manikin."""
     found: dict[tuple[int, int], bool] = {}
@@ -215,7 +215,7 @@ def _own_condition() -> re.Pattern[str]:
 def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     text = doc.text
     hits = []
-    for start, end, honorific in _person_candidates(doc):
+    for start, end, honorific in person_candidates(doc):
         before = text[max(0, start - 25) : start]
         s_start, s_end = sentence_span(doc, start, end)
         sentence = text[s_start:s_end]
@@ -253,7 +253,7 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     """A ward, bed, bay or side room tied to a person in the same sentence."""
     text = doc.text
     people = lexicon_regex("person-nouns")
-    names = _person_candidates(doc)
+    names = person_candidates(doc)
     hits = []
     for match in LOCATION.finditer(text):
         start, end = match.span()

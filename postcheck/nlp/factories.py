@@ -23,6 +23,12 @@ from postcheck.detectors.identifiers import (
     detect_patient_name,
     detect_pattern,
 )
+from postcheck.detectors.metadata import (
+    detect_attachment,
+    detect_missing_disclaimer,
+    detect_reply_to,
+    detect_working_hours,
+)
 from postcheck.detectors.narrative import detect_patient_case
 from postcheck.detectors.semantic import detect_semantic
 from postcheck.model import Hit
@@ -40,6 +46,10 @@ KINDS: dict[str, Detector] = {
     "age-condition": detect_age_condition,
     "patient-episode": detect_patient_case,
     "semantic": detect_semantic,
+    "disclaimer": detect_missing_disclaimer,
+    "attachment": detect_attachment,
+    "reply-to": detect_reply_to,
+    "working-hours": detect_working_hours,
 }
 
 if not Doc.has_extension("postcheck_hits"):

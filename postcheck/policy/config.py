@@ -36,6 +36,8 @@ class Config:
         return {
             "official_contacts": list(self.organisation.get("official_contacts", [])),
             "hospital_number_patterns": list(self.hospital_number_patterns),
+            "official_accounts": list(self.organisation.get("official_accounts", [])),
+            "working_hours": {k: v for k, v in self.working_hours.items() if not str(k).startswith("__")},
         }
 
 
@@ -85,6 +87,8 @@ def parse_config(data: Any, where: str) -> Config:
         if str(day).lower() not in DAYS:
             raise PostcheckError(where, f"unknown day '{day}' in working_hours", line_of(hours, "days"))
     for key in ("start", "end"):
+        if isinstance(hours.get(key), int) and not isinstance(hours.get(key), bool):
+            hours[key] = f"{hours[key] // 60:02d}:{hours[key] % 60:02d}"  # YAML 1.1 reads 17:00 as 1020
         if key in hours and not re.fullmatch(r"\d{1,2}:\d{2}", str(hours[key])):
             raise PostcheckError(where, f"working_hours '{key}' must be HH:MM", line_of(hours, key))
     base = Path(where).parent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from postcheck.model import SEVERITY_RANK, ClauseRef, Draft, DraftResult, Finding, Hit, verdict_of
+from postcheck.policy import suppress
 from postcheck.policy.config import Config
 from postcheck.policy.mask import clip, mask
 from postcheck.policy.packs import Pack
@@ -14,7 +15,11 @@ _BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
 class Decider:
     """Holds what does not change between drafts: packs, rules and configuration."""
 
-    def __init__(self, packs: list[Pack], rules: dict[str, Rule], config: Config, show_evidence: bool = False) -> None:
+    def __init__(
+        self, packs: list[Pack], rules: dict[str, Rule], config: Config, show_evidence: bool = False, no_ignore: bool = False
+    ) -> None:
+        self.no_ignore = no_ignore
+        self.rule_categories = {rule_id: rule.category for rule_id, rule in rules.items()}
         self.packs = packs
         self.rules = rules
         self.config = config
@@ -70,13 +75,61 @@ class Decider:
     def decide(self, draft: Draft, hits: list[Hit]) -> DraftResult:
         findings: list[Finding] = []
         seen: set[tuple[str, int | None, int | None]] = set()
+        suppressions = [] if self.no_ignore else suppress.parse(draft)
+        suppressed = 0
         for hit in hits:
             key = (hit.rule, hit.start, hit.end)
             if key in seen:
                 continue
             seen.add(key)
             finding = self.finding(draft, hit)
-            if finding is not None:
-                findings.append(finding)
+            if finding is None:
+                continue
+            covering = [(s, s.covers(hit.rule, hit.category, hit.start)) for s in suppressions]
+            covering = [(s, name) for s, name in covering if name]
+            if covering:
+                for s, name in covering:
+                    s.used.add(name)
+                suppressed += 1
+                continue
+            findings.append(finding)
+        for s in suppressions:
+            findings += self._unused(draft, s)
         findings.sort(key=lambda f: (f.start if f.start is not None else -1, -SEVERITY_RANK[f.severity], f.rule))
-        return DraftResult(draft.source, draft.item, verdict_of(findings), tuple(findings))
+        return DraftResult(draft.source, draft.item, verdict_of(findings), tuple(findings), suppressed=suppressed)
+
+    def _unused(self, draft: Draft, s: suppress.Suppression) -> list[Finding]:
+        """Info findings for a suppression that is unreadable, names the unknown, or matched nothing."""
+        problems: list[tuple[str, str]] = []
+        if s.problem:
+            problems.append((s.problem, suppress.CATEGORIES[0]))
+        for name in s.names:
+            if name not in self.rule_categories and name not in suppress.CATEGORIES:
+                problems.append((f"'{name}' is neither a rule id nor a category", suppress.closest_category(name, self.rule_categories)))
+            elif name not in s.used:
+                problems.append((f"'{name}' matched no finding", suppress.closest_category(name, self.rule_categories)))
+        rule = self.rules[suppress.UNUSED_RULE]
+        out = []
+        for why, category in problems:
+            line = column = None
+            if s.start is not None:
+                line, column = draft.position(s.start)
+            where = "postcheck_ignore" if s.start is None else "suppression"
+            out.append(
+                Finding(
+                    rule=rule.id,
+                    category=category,
+                    severity="info",
+                    line=line,
+                    column=column,
+                    start=None if s.start is None else s.start + draft.offset,
+                    end=None if s.end is None else s.end + draft.offset,
+                    evidence="",
+                    message=f"Unused {where}: {why}.",
+                    clauses=(),
+                    fix=rule.fix,
+                    confidence=1.0,
+                    why=why,
+                )
+            )
+        return out

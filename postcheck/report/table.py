@@ -105,7 +105,7 @@ def render_plain(report: Report) -> str:
         if result.error is not None:
             lines.append(f"ERROR {result.error}")
             continue
-        lines.append(f"{result.verdict.upper()} {_name(result)}")
+        lines.append(f"{result.verdict.upper()} {_name(result)}" + (f" [{result.suppressed} suppressed]" if result.suppressed else ""))
         for f in result.findings:
             where = f"{f.line}:{f.column}" if f.line is not None else "-"
             lines.append(f"  {where} {f.severity} {f.category} [{f.rule}] {f.message}")

@@ -1,0 +1,89 @@
+"""Rules that read a draft's metadata (CONTRACT section 3): who posts, what is attached, what it
+answers and when it goes out. Findings about the draft as a whole have no position."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spacy.tokens import Doc
+
+from postcheck.detectors.base import DetectorContext, has_term, hit, is_official, meta_of
+from postcheck.model import Hit
+from postcheck.ruleset import Rule
+
+PEOPLE = ("patient", "donor", "colleague", "child", "visitor")
+
+
+def _personal(doc: Doc) -> bool:
+    return meta_of(doc).get("account", "personal") == "personal"
+
+
+def _attachments(doc: Doc) -> list[dict]:
+    value = meta_of(doc).get("attachments") or []
+    return [a for a in value if isinstance(a, dict)]
+
+
+def _shows(attachment: dict) -> set[str]:
+    shows = attachment.get("shows") or []
+    return {str(s) for s in shows} if isinstance(shows, list) else set()
+
+
+def detect_missing_disclaimer(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    """A personal account, identifiable as staff, posting about work, with no disclaimer."""
+    meta = meta_of(doc)
+    if not _personal(doc) or meta.get("profile_disclaimer") is True or meta.get("identifies_as_staff") is False:
+        return []
+    text = doc.text
+    if has_term(text, "disclaimer"):
+        return []
+    staff = meta.get("identifies_as_staff") is True or bool(meta.get("role")) or has_term(text, "staff-self")
+    if not staff or not has_term(text, "work-topic"):
+        return []
+    why = "staff " + ("by metadata" if meta.get("identifies_as_staff") or meta.get("role") else "by the text") + ", posting about work, no disclaimer"
+    return [hit(rule, None, None, 0.7, why)]
+
+
+def detect_attachment(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    """params: shows (what in an attachment triggers), consent_clears (consent: true is enough),
+    cap (the most this can be), personal_only (only on personal accounts), named (the text must
+    also name someone)."""
+    p = rule.params
+    if p.get("personal_only") and not _personal(doc):
+        return []
+    wanted = set(p.get("shows", []))
+    hits = []
+    for number, attachment in enumerate(_attachments(doc), 1):
+        shown = _shows(attachment) & wanted
+        if not shown:
+            continue
+        if p.get("consent_clears") and attachment.get("consent") is True:
+            continue
+        if p.get("named") and not _names_someone(doc):
+            continue
+        label = attachment.get("file") or f"attachment {number}"
+        hits.append(hit(rule, None, None, float(p.get("confidence", 0.85)), f"{label} shows {', '.join(sorted(shown))}", cap=p.get("cap")))
+    return hits
+
+
+def _names_someone(doc: Doc) -> bool:
+    from postcheck.detectors.identifiers import person_candidates
+
+    return bool(person_candidates(doc))
+
+
+def detect_reply_to(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    """A personal account answering what `in_reply_to` says it answers (params: value)."""
+    if is_official(doc) or meta_of(doc).get("in_reply_to") != rule.params.get("value") or not doc.text.strip():
+        return []
+    return [hit(rule, None, None, 0.8, f"a personal reply to a {rule.params.get('value')}")]
+
+
+def detect_working_hours(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    """A personal post scheduled inside working hours, read in the post's own time zone."""
+    when = meta_of(doc).get("scheduled")
+    if not isinstance(when, datetime) or not _personal(doc):
+        return []
+    clock = when.strftime("%H:%M")
+    if when.weekday() in ctx.working_days and ctx.working_start <= clock < ctx.working_end:
+        return [hit(rule, None, None, 0.9, f"scheduled {when.strftime('%a %H:%M')}, inside working hours {ctx.working_start}-{ctx.working_end}")]
+    return []

@@ -1,0 +1,76 @@
+"""Rules that read metadata: disclaimer, attachments, replies, official accounts, working hours."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from conftest import categories
+
+
+def test_missing_disclaimer(checker) -> None:
+    text = "Another mad night on my ward, our trust really needs more HCAs on nights"
+    assert "missing-disclaimer" in categories(checker(text))
+    assert "missing-disclaimer" in categories(checker("Mad night, we need more HCAs on the ward", role="nurse"))
+    # hard negatives: disclaimer in text or profile, official account, no staff identity, not about work
+    assert "missing-disclaimer" not in categories(checker(text + " Views my own."))
+    assert "missing-disclaimer" not in categories(checker(text, profile_disclaimer=True))
+    assert "missing-disclaimer" not in categories(checker(text, account="official"))
+    assert "missing-disclaimer" not in categories(checker(text, identifies_as_staff=False))
+    assert "missing-disclaimer" not in categories(checker("The drugs round on nights takes forever but the new trolley helps"))
+    assert "missing-disclaimer" not in categories(checker("Lovely walk with the dog this morning", role="nurse"))
+
+
+def test_photo_consent_and_workspaces(checker) -> None:
+    people = [{"file": "party.jpg", "shows": ["colleague", "patient"]}]
+    assert "photo-consent" in categories(checker("Ward party!", attachments=people))
+    consented = [{"file": "party.jpg", "shows": ["colleague"], "consent": True}]
+    assert "photo-consent" not in categories(checker("Ward party!", attachments=consented))
+    scenery = [{"file": "sunset.jpg", "shows": ["public"]}]
+    assert "photo-consent" not in categories(checker("Sunset from the car park", attachments=scenery))
+    screen = [{"file": "desk.jpg", "shows": ["screen"], "consent": True}]
+    result = checker("New monitors!", attachments=screen)
+    assert [f.severity for f in result.findings if f.rule == "metadata.workspace-photo"] == ["review"]
+
+
+def test_child_in_picture_named_in_text(checker) -> None:
+    child = [{"file": "maisie.jpg", "shows": ["child"], "consent": True}]
+    assert "safeguarding" in categories(checker("So proud of little Maisie today", attachments=child))
+    assert "safeguarding" not in categories(checker("So proud of our young patients today", attachments=child))
+
+
+def test_logo_on_personal_account(checker) -> None:
+    logo = [{"file": "poster.png", "shows": ["logo"]}]
+    assert "brand-misuse" in categories(checker("Bake sale Friday!", attachments=logo))
+    assert "brand-misuse" not in categories(checker("Bake sale Friday!", attachments=logo, account="official"))
+
+
+def test_replies_to_complaints_and_media(checker) -> None:
+    assert "complaint-response" in categories(checker("That's not what happened at all", in_reply_to="complaint"))
+    assert "complaint-response" not in categories(checker("Please contact PALS so we can look into this.", in_reply_to="complaint", account="official"))
+    assert "media-response" in categories(checker("Happy to help, what do you need?", in_reply_to="media"))
+    assert "media-response" not in categories(checker("Happy to help, what do you need?", in_reply_to="colleague"))
+
+
+def test_working_hours_only_where_a_pack_has_a_clause(nlp) -> None:
+    from postcheck.model import Draft, line_starts_of
+    from postcheck.nlp.pipeline import detect
+    from postcheck.policy.config import Config
+    from postcheck.policy.decide import Decider
+    from postcheck.policy.packs import load_packs
+    from postcheck.ruleset import load_rules
+
+    tuesday = datetime(2026, 12, 1, 11, 30, tzinfo=timezone(timedelta(hours=1)))
+    evening = tuesday.replace(hour=19)
+    packs = load_packs()
+
+    def severities(when, pack_ids, **meta):
+        text = "Lunch break views"
+        draft = Draft(text=text, meta={"scheduled": when, **meta}, source="t", line_starts=line_starts_of(text))
+        decider = Decider([packs[p] for p in pack_ids], load_rules(), Config())
+        return [f.severity for f in decider.decide(draft, next(detect(nlp, [draft]))).findings if f.category == "working-hours"]
+
+    assert severities(tuesday, ["blackpool"]) == ["review"]
+    assert severities(evening, ["blackpool"]) == []
+    assert severities(tuesday.replace(day=5), ["blackpool"]) == []  # a Saturday
+    assert severities(tuesday, ["blackpool"], account="official") == []
+    assert severities(tuesday, ["bht"]) == []  # no clause about it: not reported at all
