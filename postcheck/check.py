@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from postcheck import __version__
 from postcheck.errors import PostcheckError
@@ -21,6 +23,7 @@ class Options:
     text_column: str | None = None
     pack_dirs: tuple[str, ...] = ()
     no_ignore: bool = False
+    jobs: int = 1
 
 
 def read_all(paths: list[str], text_column: str | None) -> tuple[list[Draft], list[DraftResult]]:
@@ -53,14 +56,23 @@ def make_decider(config: Config, options: Options) -> tuple[Decider, tuple[str, 
     return Decider(chosen, rules, config, options.show_evidence, options.no_ignore), tuple(p.id for p in chosen)
 
 
-def run(paths: list[str], config: Config, options: Options) -> Report:
+def run(paths: list[str], config: Config, options: Options, progress: Callable[[int, int], Any] | None = None) -> Report:
+    """Check every draft under `paths`. `progress(done, total)` hears how far the batch is."""
     decider, policy_ids = make_decider(config, options)
     drafts, errors = read_all(paths, options.text_column)
     results: list[DraftResult] = []
     if drafts:
-        from postcheck.nlp.pipeline import build, detect
+        from postcheck.nlp.pipeline import build, detect_many
 
         nlp = build(config.detector_config(), disabled=config.disable)
-        for draft, hits in zip(drafts, detect(nlp, drafts)):
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, len(drafts))
+
+        for draft, hits in zip(drafts, detect_many(nlp, drafts, options.jobs, progress=advance)):
             results.append(decider.decide(draft, hits))
     return Report(__version__, policy_ids, tuple(results + errors), options.show_evidence)

@@ -61,6 +61,7 @@ def check(
     config: Optional[str] = typer.Option(None, "--config", "-c", metavar="FILE", help="Configuration file (default: .postcheck.yaml found upwards, or [tool.postcheck] in pyproject.toml)."),
     text_column: Optional[str] = typer.Option(None, "--text-column", metavar="NAME", help="CSV column (or JSON key) holding the draft text. Default: text, message, post or content."),
     packs: List[str] = typer.Option([], "--packs", metavar="DIR", help="Extra folder of policy packs (repeatable)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Check drafts in N processes (they share one loaded pipeline). Worth it for batches of hundreds of drafts."),
     no_ignore: bool = typer.Option(False, "--no-ignore", help="Disregard every suppression (ignore comments and postcheck_ignore), for audits."),
 ) -> None:
     """Check drafts and print a verdict per draft."""
@@ -72,7 +73,8 @@ def check(
         _fail(PostcheckError("--fail-on", f"must be block, review or info, got '{fail_on}'"))
     try:
         cfg = load_config(config)
-        report = run(drafts, cfg, Options(tuple(policy), show_evidence, text_column, tuple(packs), no_ignore))
+        with _progress_bar() as progress:
+            report = run(drafts, cfg, Options(tuple(policy), show_evidence, text_column, tuple(packs), no_ignore, jobs), progress)
     except PostcheckError as exc:
         _fail(exc)
         return
@@ -87,6 +89,33 @@ def check(
         raise typer.Exit(2)
     failing = any(SEVERITY_RANK[f.severity] >= threshold for r in report.results for f in r.findings)
     raise typer.Exit(1 if failing else 0)
+
+
+PROGRESS_FROM = 50  # drafts; fewer finish before a bar would help
+
+
+class _progress_bar:
+    """A rich progress bar on standard error, shown only on a terminal and for big batches."""
+
+    def __enter__(self):
+        self.bar = None
+        return self.update if sys.stderr.isatty() else None
+
+    def update(self, done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("checking", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @app.command()

@@ -49,7 +49,7 @@ def test_csv_text_column_and_metadata(tmp_path: Path) -> None:
     drafts = read_path(str(path))
     assert [d.text for d in drafts] == ["hello world", "second"]
     assert drafts[0].item == "row 2" and drafts[0].meta["account"] == "official"
-    assert drafts[0].meta["Date"] == "2025-01-01"
+    assert drafts[0].meta["scheduled"].date().isoformat() == "2025-01-01"  # a scheduling tool's Date column
 
 
 def test_csv_without_text_column(tmp_path: Path) -> None:

@@ -54,6 +54,41 @@ def build(config: dict[str, Any] | None = None, disabled: Iterable[str] = ()) ->
     return nlp
 
 
+_WORKER_NLP: Language | None = None  # the parent's pipeline, inherited by forked workers
+
+
+def _detect_chunk(drafts: list[Draft]) -> list[list[Hit]]:
+    assert _WORKER_NLP is not None
+    return list(detect(_WORKER_NLP, drafts))
+
+
+def detect_many(
+    nlp: Language, drafts: list[Draft], jobs: int = 1, chunk: int = 128, progress: Any = None
+) -> Iterator[list[Hit]]:
+    """Hits per draft, in order; with jobs > 1, chunks go to forked workers that share the one
+    pipeline already built (none builds its own). `progress(n)` is told as drafts are done."""
+    import multiprocessing
+
+    global _WORKER_NLP
+    chunks = [drafts[i : i + chunk] for i in range(0, len(drafts), chunk)]
+    if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for part in chunks:
+            done = list(detect(nlp, part))
+            if progress:
+                progress(len(part))
+            yield from done
+        return
+    _WORKER_NLP = nlp
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+            for part in pool.imap(_detect_chunk, chunks):
+                if progress:
+                    progress(len(part))
+                yield from part
+    finally:
+        _WORKER_NLP = None
+
+
 def detect(nlp: Language, drafts: list[Draft], batch_size: int = 64) -> Iterator[list[Hit]]:
     """Hits per draft, in order, through nlp.pipe."""
     def docs() -> Iterator[Any]:

@@ -55,6 +55,8 @@ def _datetime(key: str, value: Any) -> datetime:
         text = value.strip()
         if text.endswith("Z"):
             text = text[:-1] + "+00:00"
+        if len(text) == 16 and text[10] == " ":  # '2026-12-01 09:30', as spreadsheets write it
+            text = text[:10] + "T" + text[11:]
         try:
             return datetime.fromisoformat(text)
         except ValueError:

@@ -14,6 +14,30 @@ from postcheck.readers.decode import decode
 from postcheck.readers.meta import MetaError, parse_meta
 
 TEXT_COLUMNS = ("text", "message", "post", "content")
+# Column names of scheduling tools' exports, read as the contract's metadata keys. A value
+# that does not parse as that key's type is kept under the original column name instead.
+ALIASES = {
+    "date": "scheduled", "scheduled date": "scheduled", "scheduled at": "scheduled",
+    "scheduled time": "scheduled", "publish date": "scheduled", "publish time": "scheduled",
+    "post date": "scheduled", "send time": "scheduled",
+    "link": "link", "url": "link", "link url": "link",
+    "network": "platform", "channel": "platform", "social network": "platform",
+}
+
+
+def _aliased(raw: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        key = ALIASES.get(str(name).strip().lower())
+        if key is None or key in raw or key in out:
+            out[name] = value
+            continue
+        try:
+            parse_meta({key: value})
+            out[key] = value
+        except MetaError:
+            out[name] = value
+    return out
 
 
 def _draft(text: str, raw: dict[str, Any], source: str, item: str) -> Draft:
@@ -84,7 +108,7 @@ def read_csv(path: Path, source: str, text_column: str | None = None) -> list[Dr
                     f"row {row_number} has {len(row)} fields, the header has {len(header)}",
                     reader.line_num,
                 )
-            raw = {name: value for name, value in zip(header, row) if name != column}
+            raw = _aliased({name: value for name, value in zip(header, row) if name != column})
             drafts.append(_draft(row[index], raw, source, f"row {row_number}"))
     except csv.Error as exc:
         raise PostcheckError(source, f"unreadable CSV: {exc}", reader.line_num) from None

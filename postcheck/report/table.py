@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 from rich.console import Console
 from rich.table import Table
@@ -85,12 +86,17 @@ def render_table(report: Report, color: bool = False, width: int = 100) -> str:
         _draft_block(console, result)
     if len(report.results) > 1:
         s = report.summary()
-        console.print(_summary_line(s))
+        console.print(_summary_line(s, report))
     return buffer.getvalue()
 
 
-def _summary_line(summary: dict[str, int]) -> str:
+def _summary_line(summary: dict[str, int], report: Report | None = None) -> str:
     parts = [f"{summary['drafts']} drafts: {summary['pass']} pass, {summary['review']} review, {summary['block']} block"]
+    if report is not None:
+        counts = Counter(f.category for r in report.results for f in r.findings if f.severity != "info")
+        if counts:
+            top = ", ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
+            parts.append(f"most frequent: {top}")
     if summary.get("errors"):
         parts.append(f"{summary['errors']} could not be read")
     if summary.get("suppressed"):
@@ -116,5 +122,5 @@ def render_plain(report: Report) -> str:
         if not result.findings:
             lines.append("  No problems found.")
     if len(report.results) > 1:
-        lines.append(_summary_line(report.summary()))
+        lines.append(_summary_line(report.summary(), report))
     return "\n".join(lines) + "\n"

@@ -1,0 +1,73 @@
+"""Batches: CSV exports of scheduling tools, --jobs giving the same report, one pipeline per
+process, the closing summary with the most frequent categories, and one CSV row per finding."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from postcheck.check import Options, run
+from postcheck.cli import app
+from postcheck.policy.config import Config
+
+POSTS = [
+    "Mrs Patel in bed 12 went home today, NHS number 943 476 5919",
+    "Proud of the team today. Views my own.",
+    "This trust is an absolute joke, useless management",
+    "Bake sale in the atrium on Friday, all money to the hospital charity",
+]
+
+
+def write_export(tmp_path: Path, rows: int = 300) -> Path:
+    path = tmp_path / "buffer-export.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Date", "Message", "Link"])
+        for i in range(rows):
+            out.writerow([f"2026-12-0{1 + i % 5} 19:30", POSTS[i % len(POSTS)], f"https://example.org/{i}"])
+    return path
+
+
+def test_scheduling_tool_columns(tmp_path: Path) -> None:
+    path = write_export(tmp_path, rows=4)
+    from postcheck.readers import read_path
+
+    drafts = read_path(str(path))
+    assert [d.item for d in drafts] == ["row 2", "row 3", "row 4", "row 5"]
+    assert drafts[0].text == POSTS[0]
+    assert drafts[0].meta["scheduled"].hour == 19 and drafts[0].meta["link"] == "https://example.org/0"
+
+
+def test_jobs_give_the_same_report_and_build_once(tmp_path: Path) -> None:
+    import postcheck.nlp.pipeline as pipeline
+
+    path = write_export(tmp_path)
+    before = pipeline.BUILDS
+    seen: list[int] = []
+    one = run([str(path)], Config(), Options(jobs=1), progress=lambda done, total: seen.append(done))
+    two = run([str(path)], Config(), Options(jobs=2))
+    assert pipeline.BUILDS - before == 2  # one per run, never one per draft or per worker
+    assert one.results == two.results
+    assert seen[-1] == 300 and seen == sorted(seen)
+    assert one.summary()["drafts"] == 300
+
+
+def test_closing_summary_and_csv_rows(tmp_path: Path) -> None:
+    path = write_export(tmp_path, rows=8)
+    result = CliRunner().invoke(app, ["check", str(path), "--policy", "bht"])
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("8 drafts: ") and "most frequent: patient-identifier" in last
+    rows = list(csv.DictReader(io.StringIO(CliRunner().invoke(app, ["check", str(path), "--format", "csv"]).stdout)))
+    assert rows and {"source", "item", "rule", "category", "severity", "line", "column", "evidence"} <= set(rows[0])
+    assert {r["item"] for r in rows if r["category"] == "patient-identifier"} == {"row 2", "row 6"}
+    assert all("943 476 5919" not in r["evidence"] for r in rows)
+
+
+def test_no_progress_bar_off_a_terminal(tmp_path: Path) -> None:
+    path = write_export(tmp_path, rows=60)
+    result = CliRunner().invoke(app, ["check", str(path), "--format", "json"])
+    assert json.loads(result.stdout)["summary"]["drafts"] == 60
