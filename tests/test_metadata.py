@@ -74,3 +74,31 @@ def test_working_hours_only_where_a_pack_has_a_clause(nlp) -> None:
     assert severities(tuesday.replace(day=5), ["blackpool"]) == []  # a Saturday
     assert severities(tuesday, ["blackpool"], account="official") == []
     assert severities(tuesday, ["bht"]) == []  # no clause about it: not reported at all
+
+
+def test_official_accounts_may_give_contacts_but_never_identify_patients(checker) -> None:
+    switchboard = "For appointments call our switchboard on 01494 734959."
+    assert "contact-details" not in categories(checker(switchboard, account="official"))
+    patient = "Mrs Patel in bed 12 went home today, NHS number 943 476 5919"
+    assert "patient-identifier" in categories(checker(patient, account="official"))
+
+
+def test_configuration_sets_working_hours_and_official_accounts(tmp_path) -> None:
+    from postcheck.check import Options, run
+    from postcheck.policy.config import load_config
+
+    (tmp_path / ".postcheck.yaml").write_text(
+        "policies: [blackpool]\n"
+        "organisation:\n  official_accounts: ['@bthnhs']\n"
+        "working_hours: {days: [sat], start: '10:00', end: 16:00}\n",
+        encoding="utf-8",
+    )
+    saturday = tmp_path / "sat.md"
+    saturday.write_text("---\nscheduled: 2026-12-05T11:00:00\n---\nLovely walk today\n", encoding="utf-8")
+    monday = tmp_path / "mon.md"
+    monday.write_text("---\nscheduled: 2026-12-07T11:00:00\n---\nLovely walk today\n", encoding="utf-8")
+    config = load_config(str(tmp_path / ".postcheck.yaml"))
+    assert config.working_hours["end"] == "16:00"  # YAML 1.1 reads an unquoted 16:00 as a number
+    report = run([str(saturday), str(monday)], config, Options())
+    hours = {r.source.rsplit("/", 1)[-1]: [f.category for f in r.findings if f.category == "working-hours"] for r in report.results}
+    assert hours == {"sat.md": ["working-hours"], "mon.md": []}

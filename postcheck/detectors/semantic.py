@@ -10,6 +10,7 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   questions:   drop a match in a sentence that asks ('should I double my dose?')
   quotes:      drop a match inside quotation marks (quoting or reporting someone)
   skip_official: drop on official or work accounts, which may do this as part of their job
+  skip_official_share: drop when the draft re-shares a configured official account's update
   requires:    lexicon names; at least one must occur in the draft for a match to count
   classifier:  also report the category when the classifier's score reaches its threshold
 Rule matches carry the matched span as evidence; a classifier-only finding carries the sentence
@@ -125,10 +126,22 @@ def _best_sentence(doc: Doc, category: str, ctx: DetectorContext) -> tuple[int, 
     return best.start_char, best.end_char
 
 
+SHARE = re.compile(r"\b(?:RT|via|shar(?:e|ed|ing)|retweet\w*|repost\w*|latest|update|follow|see)\b", re.IGNORECASE)
+
+
+def _shares_official(text: str, ctx: DetectorContext) -> bool:
+    """The draft passes on an official account's update (a configured official account is
+    named, with a word of sharing): re-sharing the official channel is what staff should do."""
+    lowered = text.lower()
+    return any(account in lowered for account in ctx.official_accounts) and SHARE.search(text) is not None
+
+
 def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     p: dict[str, Any] = rule.params
     official = is_official(doc)
     if p.get("skip_official") and official:
+        return []
+    if p.get("skip_official_share") and _shares_official(doc.text, ctx):
         return []
     text = doc.text
     hits: list[Hit] = []
