@@ -7,6 +7,7 @@ import re
 from spacy.tokens import Doc
 
 from postcheck.detectors.base import DetectorContext, has_term, hit, in_url, is_official
+from postcheck.detectors.fold import fold, span_of
 from postcheck.model import Hit
 from postcheck.ruleset import Rule
 
@@ -53,7 +54,7 @@ def _type_name(phonenumbers: object, number: object, national: str) -> str:
 
 
 def detect_phone(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
-    text = doc.text
+    text, origin = fold(doc.text)  # numbers as a reader sees them; spans mapped back
     if not DIGIT_RUN.search(text) and "+" not in text:
         return []
     import phonenumbers  # deferred: its metadata is heavy and most drafts hold no number
@@ -77,7 +78,7 @@ def detect_phone(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
         if official_account and type_name != "MOBILE":
             continue
         confidence = 0.9 if type_name == "MOBILE" else 0.75
-        hits.append(hit(rule, start, end, confidence, f"phone number ({type_name.lower().replace('_', ' ')})"))
+        hits.append(hit(rule, *span_of(origin, start, end), confidence, f"phone number ({type_name.lower().replace('_', ' ')})"))
     return hits
 
 

@@ -17,6 +17,7 @@ from postcheck.detectors.base import (
     sentence_span,
     window,
 )
+from postcheck.detectors.fold import fold, span_of
 from postcheck.model import Hit
 from postcheck.ruleset import Rule, lexicon, lexicon_regex
 
@@ -41,12 +42,15 @@ def _compiled(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 
 def detect_nhs_number(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
-    text = doc.text
+    """NHS numbers, found in the folded text (zero-width, full-width and look-alike characters
+    read as a person reads them); spans point at the characters as written."""
+    text, origin = fold(doc.text)
     label = _compiled(rule.params["label"])
     not_id = _compiled(rule.params["not_identifier"])
     hits = []
     for match in NHS_CANDIDATE.finditer(text):
         start, end = match.span()
+        where = span_of(origin, start, end)
         digits = match.group(1) + match.group(3) + match.group(4)
         before = text[max(0, start - 30) : start]
         labelled = label.search(before) is not None
@@ -55,7 +59,7 @@ def detect_nhs_number(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
         valid = nhs_checksum_ok(digits)
         if not valid:
             if labelled:
-                hits.append(hit(rule, start, end, 0.3, "labelled as an NHS number but the check digit fails", cap="info"))
+                hits.append(hit(rule, *where, 0.3, "labelled as an NHS number but the check digit fails", cap="info"))
             continue
         if not labelled and not_id.search(before):
             continue
@@ -63,9 +67,9 @@ def detect_nhs_number(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
         care = has_term(around, "care-strong") or has_term(around, "care-weak")
         if labelled or care:
             why = "checksum valid; " + ("labelled as an NHS number" if labelled else "care context nearby")
-            hits.append(hit(rule, start, end, 0.97 if labelled else 0.9, why))
+            hits.append(hit(rule, *where, 0.97 if labelled else 0.9, why))
         else:
-            hits.append(hit(rule, start, end, 0.55, "checksum valid but no care context", cap="review"))
+            hits.append(hit(rule, *where, 0.55, "checksum valid but no care context", cap="review"))
     return hits
 
 
