@@ -92,3 +92,30 @@ def negated_before(text: str, start: int, reach: int = 60) -> bool:
 
 def hit(rule: Rule, start: int | None, end: int | None, confidence: float, why: str, cap: str | None = None) -> Hit:
     return Hit(rule.id, rule.category, start, end, round(confidence, 3), why, cap)
+
+
+SUBJECT_SKIP = {"ADV", "AUX", "PART"}
+
+
+def acts_as_subject(span: Any, verb_tags: tuple[str, ...], not_lemmas: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether the words of `span` are the subject of a following verb with one of `verb_tags`
+    ('the gent in bed 12 pulled...', 'a patient has been feeding...'). Uses the parse when the
+    pipeline has one, else the tags: the next verb after at most three adverbs or auxiliaries."""
+    doc = span.doc
+    if doc.has_annotation("DEP"):
+        return any(
+            t.dep_ in ("nsubj", "nsubjpass") and t.head.tag_ in verb_tags and t.head.lemma_ not in not_lemmas for t in span
+        )
+    for token in doc[span.end : span.end + 4]:
+        if token.pos_ in SUBJECT_SKIP:
+            continue
+        return token.pos_ == "VERB" and token.tag_ in verb_tags and token.lemma_ not in not_lemmas
+    return False
+
+
+def is_compound(token: Any) -> bool:
+    """A noun modifying the next noun ('patient feedback'), from the parse or from the tags."""
+    if token.doc.has_annotation("DEP"):
+        return token.dep_ == "compound"
+    nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and token.pos_ in ("NOUN", "PROPN")

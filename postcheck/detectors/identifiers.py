@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from postcheck.detectors.base import (
     DetectorContext,
+    acts_as_subject,
     has_term,
     hit,
     in_url,
@@ -250,6 +251,7 @@ LOCATION = re.compile(
     r"\b(?:beds?|bay|side[ -]?room|SR|cubicle|cube|ward|resus)\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b",
     re.IGNORECASE,
 )
+VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 PERSON_REF = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
 
 
@@ -270,9 +272,7 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         )
         pronoun = not is_ward and PERSON_REF.search(sentence) is not None
         span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and not is_ward and any(
-            t.dep_ == "nsubj" and t.head.pos_ == "VERB" and t.head.lemma_ not in _words("inanimate-verbs") for t in span
-        ):
+        if span is not None and not is_ward and acts_as_subject(span, VERB_TAGS, _words("inanimate-verbs")):
             pronoun = True
         if has_term(sentence, "staff-cues") and (is_ward or not person):
             continue

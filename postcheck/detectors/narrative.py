@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from postcheck.detectors.base import DetectorContext, has_term, hit, is_official
+from postcheck.detectors.base import DetectorContext, acts_as_subject, has_term, hit, is_compound, is_official
 from postcheck.model import Hit
 from postcheck.ruleset import Rule, lexicon
 
@@ -53,9 +53,7 @@ ONE_OF = re.compile(
 def _acts(doc: Doc, start: int, end: int) -> bool:
     """The person is the subject of a verb in a past or ongoing tense: they did something."""
     span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not doc.has_annotation("DEP"):
-        return False
-    return any(t.dep_ in ("nsubj", "nsubjpass") and t.head.tag_ in ("VBD", "VBG", "VBN") and t.head.lemma_ not in ("be", "have") for t in span)
+    return span is not None and acts_as_subject(span, ("VBD", "VBG", "VBN"), {"be", "have"})
 
 
 def _person_nouns() -> set[str]:
@@ -66,7 +64,7 @@ def _specific(token: Token) -> bool:
     """A singular noun with a specific determiner: 'a lady', 'this patient', 'my pt'."""
     if token.tag_ in ("NNS", "NNPS") or token.pos_ in ("ADJ", "VERB", "AUX"):
         return False
-    if token.dep_ == "compound":
+    if is_compound(token):
         return False
     for left in reversed(list(token.doc[max(0, token.i - 4) : token.i])):
         lower = left.lower_

