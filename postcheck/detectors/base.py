@@ -33,7 +33,7 @@ class DetectorContext:
     working_end: str = "17:00"
     make_doc: Callable[[str], Doc] | None = None  # the pipeline's tokenizer, for phrase patterns
     thresholds: dict[str, float] = field(default_factory=dict)  # classifier, per category
-    score_sentences: Callable[[list[Doc], str], list[float]] | None = None
+    score_sentences: Callable[[list[Doc]], list[dict[str, float]]] | None = None
 
     @classmethod
     def from_config(cls, config: dict[str, Any], **pipeline: Any) -> DetectorContext:
@@ -48,6 +48,22 @@ class DetectorContext:
             working_end=str(hours.get("end", "17:00")).zfill(5),
             **pipeline,
         )
+
+
+CACHE = "postcheck_cache"
+
+
+def cached(doc: Doc, key: str, compute: Callable[[], Any]) -> Any:
+    """A value computed once per Doc while the detectors run (the component clears it after)."""
+    store = doc.user_data.setdefault(CACHE, {})
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+def text_of(doc: Doc) -> str:
+    """doc.text, built once: spaCy joins every token afresh on each access."""
+    return cached(doc, "text", lambda: doc.text)
 
 
 def meta_of(doc: Doc) -> dict[str, Any]:
@@ -65,7 +81,7 @@ def sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None:
             return span[0].sent.start_char, span[-1].sent.end_char
-    text = doc.text
+    text = text_of(doc)
     left = max(text.rfind("\n", 0, start), max(text.rfind(c, 0, start) for c in ".!?")) + 1
     right_candidates = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
     right = min(right_candidates) + 1 if right_candidates else len(text)

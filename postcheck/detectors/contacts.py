@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc
 
-from postcheck.detectors.base import DetectorContext, has_term, hit, in_url, is_official
+from postcheck.detectors.base import DetectorContext, has_term, hit, in_url, is_official, text_of
 from postcheck.detectors.fold import fold, span_of
 from postcheck.model import Hit
 from postcheck.ruleset import Rule
@@ -54,7 +54,7 @@ def _type_name(phonenumbers: object, number: object, national: str) -> str:
 
 
 def detect_phone(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
-    text, origin = fold(doc.text)  # numbers as a reader sees them; spans mapped back
+    text, origin = fold(text_of(doc))  # numbers as a reader sees them; spans mapped back
     if not DIGIT_RUN.search(text) and "+" not in text:
         return []
     import phonenumbers  # deferred: its metadata is heavy and most drafts hold no number
@@ -83,7 +83,7 @@ def detect_phone(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
 
 
 def detect_email(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
-    text = doc.text
+    text = text_of(doc)
     if "@" not in text:
         return []
     _, official_emails = official_values(ctx)

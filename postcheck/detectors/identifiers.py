@@ -10,12 +10,14 @@ from spacy.tokens import Doc
 from postcheck.detectors.base import (
     DetectorContext,
     acts_as_subject,
+    cached,
     has_term,
     hit,
     in_url,
     is_official,
     negated_before,
     sentence_span,
+    text_of,
     window,
 )
 from postcheck.detectors.fold import fold, span_of
@@ -45,7 +47,7 @@ def _compiled(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 def detect_nhs_number(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """NHS numbers, found in the folded text (zero-width, full-width and look-alike characters
     read as a person reads them); spans point at the characters as written."""
-    text, origin = fold(doc.text)
+    text, origin = fold(text_of(doc))
     label = _compiled(rule.params["label"])
     not_id = _compiled(rule.params["not_identifier"])
     hits = []
@@ -87,7 +89,7 @@ def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     question), skip_official, case_sensitive, confidence.
     """
     p = rule.params
-    text = doc.text
+    text = text_of(doc)
     flags = 0 if p.get("case_sensitive") else re.IGNORECASE
     strong = list(p.get("patterns", []))
     if p.get("extra") == "hospital_number_patterns":
@@ -162,7 +164,7 @@ def _not_name(word: str) -> bool:
 
 def _slot_names(doc: Doc) -> list[tuple[int, int]]:
     spans = []
-    for match in SLOT_NAME.finditer(doc.text):
+    for match in SLOT_NAME.finditer(text_of(doc)):
         group = next(g for g in "abcd" if match.group(g))
         start, end = match.span(group)
         if _not_name(match.group(group)):
@@ -177,10 +179,14 @@ def _slot_names(doc: Doc) -> list[tuple[int, int]]:
 def person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
     """(start, end, has_honorific) for names: NER PERSON, honorific + capitalised word, and
     capitalised words in a slot only a person fills. None in a draft about a training manikin."""
+    return cached(doc, "people", lambda: _person_candidates(doc))
+
+
+def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
     found: dict[tuple[int, int], bool] = {}
-    for match in HONORIFIC.finditer(doc.text):
+    for match in HONORIFIC.finditer(text_of(doc)):
         found[match.span()] = True
-    simulation = has_term(doc.text, "simulation-cues")
+    simulation = has_term(text_of(doc), "simulation-cues")
     for span in _slot_names(doc):
         if not any(s <= span[0] and span[1] <= e for s, e in found):
             found[span] = False
@@ -199,7 +205,7 @@ def person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         span = (ent.start_char, ent.end_char)
         if not any(s <= span[0] and span[1] <= e for s, e in found):
             found[span] = False
-    text = doc.text
+    text = text_of(doc)
     return [
         (s, e, h)
         for (s, e), h in sorted(found.items())
@@ -218,7 +224,7 @@ def _own_condition() -> re.Pattern[str]:
 
 
 def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
-    text = doc.text
+    text = text_of(doc)
     hits = []
     for start, end, honorific in person_candidates(doc):
         before = text[max(0, start - 25) : start]
@@ -257,7 +263,7 @@ PERSON_REF = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.I
 
 def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """A ward, bed, bay or side room tied to a person in the same sentence."""
-    text = doc.text
+    text = text_of(doc)
     people = lexicon_regex("person-nouns")
     names = person_candidates(doc)
     hits = []
@@ -288,7 +294,7 @@ AGE = re.compile(
 
 
 def detect_age_condition(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
-    text = doc.text
+    text = text_of(doc)
     hits = []
     for match in AGE.finditer(text):
         start, end = match.span()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from spacy.tokens import Doc
 
-from postcheck.detectors.base import DetectorContext, has_term, hit, is_official, meta_of
+from postcheck.detectors.base import DetectorContext, has_term, hit, is_official, meta_of, text_of
 from postcheck.model import Hit
 from postcheck.ruleset import Rule
 
@@ -33,7 +33,7 @@ def detect_missing_disclaimer(doc: Doc, rule: Rule, ctx: DetectorContext) -> lis
     meta = meta_of(doc)
     if not _personal(doc) or meta.get("profile_disclaimer") is True or meta.get("identifies_as_staff") is False:
         return []
-    text = doc.text
+    text = text_of(doc)
     if has_term(text, "disclaimer"):
         return []
     staff = meta.get("identifies_as_staff") is True or bool(meta.get("role")) or has_term(text, "staff-self")
@@ -73,7 +73,7 @@ def _names_someone(doc: Doc) -> bool:
 
 def detect_reply_to(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """A personal account answering what `in_reply_to` says it answers (params: value)."""
-    if is_official(doc) or meta_of(doc).get("in_reply_to") != rule.params.get("value") or not doc.text.strip():
+    if is_official(doc) or meta_of(doc).get("in_reply_to") != rule.params.get("value") or not text_of(doc).strip():
         return []
     return [hit(rule, None, None, 0.8, f"a personal reply to a {rule.params.get('value')}")]
 

@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from postcheck.detectors.base import DetectorContext, acts_as_subject, has_term, hit, is_compound, is_official
+from postcheck.detectors.base import DetectorContext, acts_as_subject, has_term, hit, is_compound, is_official, text_of
 from postcheck.model import Hit
 from postcheck.ruleset import Rule, lexicon
 
@@ -82,7 +82,7 @@ def _identified_people(doc: Doc) -> list[tuple[int, int]]:
         for h in (doc._.postcheck_hits or [])
         if h["category"] == "patient-identifier"
         and h["start"] is not None
-        and (h["cap"] is None or (h["rule"] == "identifiers.patient-name" and HONORIFIC_START.match(doc.text, h["start"])))
+        and (h["cap"] is None or (h["rule"] == "identifiers.patient-name" and HONORIFIC_START.match(text_of(doc), h["start"])))
     ]
 
 
@@ -91,7 +91,7 @@ def _is_generic(sentence: str) -> bool:
 
 
 def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
-    text = doc.text
+    text = text_of(doc)
     nouns = _person_nouns()
     candidates: list[tuple[int, int]] = []
     for token in doc:

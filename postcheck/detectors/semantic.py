@@ -20,20 +20,29 @@ that scored highest. Matchers are compiled once per process and vocabulary.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from postcheck.detectors.base import DetectorContext, has_term, hit, is_official
+from postcheck.detectors.base import DetectorContext, cached, has_term, hit, is_official, text_of
 from postcheck.errors import PostcheckError
 from postcheck.model import Hit
-from postcheck.ruleset import Rule, lexicon
+from postcheck.ruleset import Rule, lexicon, load_rules
 
 NEGATORS = {"never", "not", "n't", "no", "dont", "don't", "nobody", "shouldn't", "mustn't", "cannot", "can't", "cant"}
 QUOTES = re.compile(r"[\"“”]")
 
-_COMPILED: dict[tuple[int, str], tuple[Matcher, PhraseMatcher, DependencyMatcher]] = {}
+@dataclass(frozen=True)
+class Compiled:
+    matcher: Matcher
+    phrases: PhraseMatcher
+    dependency: DependencyMatcher
+    key: tuple[int, str]
+
+
+_COMPILED: dict[tuple[int, str], Compiled] = {}
 
 
 def _yaml_booleans(value: Any) -> bool:
@@ -62,42 +71,72 @@ def _expand(value: Any) -> Any:
     return value
 
 
-def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> tuple[Matcher, PhraseMatcher, DependencyMatcher]:
-    key = (id(doc.vocab), rule.id)
-    compiled = _COMPILED.get(key)
-    if compiled is not None:
-        return compiled
+def _patterns(doc: Doc, rule: Rule, ctx: DetectorContext) -> tuple[list[Any], list[Doc], list[Any]]:
+    """A rule's token patterns, phrase Docs and dependency patterns, lexicons expanded."""
     p = rule.params
-    matcher = Matcher(doc.vocab, validate=True)
-    phrases = PhraseMatcher(doc.vocab, attr="LOWER")
-    dependency = DependencyMatcher(doc.vocab, validate=True)
     if _yaml_booleans(p.get("patterns")) or _yaml_booleans(p.get("dependency")):
         raise PostcheckError(rule.path or rule.id, "a pattern holds a YAML boolean: quote words such as \"on\", \"off\", \"no\", \"yes\"")
+    make_doc = ctx.make_doc or (lambda text: Doc(doc.vocab, words=text.split()))
+    texts = [str(t) for t in p.get("phrases", []) or [] if not str(t).startswith("lex:")]
+    texts += [t for name in p.get("phrases", []) or [] if str(name).startswith("lex:") for t in lexicon(str(name)[4:]) if not t.startswith("re:")]
+    tokens = [_expand(pattern) for pattern in p.get("patterns", []) or []]
+    dependency = [_expand(pattern) for pattern in p.get("dependency", []) or []]
+    return tokens, [make_doc(t) for t in texts], dependency
+
+
+def _add(rule: Rule, add: Any, *args: Any) -> None:
+    """Add patterns to a matcher, turning spaCy's validation error into one line naming the file."""
     try:
-        for i, pattern in enumerate(p.get("patterns", []) or []):
-            matcher.add(f"p{i}", [_expand(pattern)])
-        make_doc = ctx.make_doc or (lambda text: Doc(doc.vocab, words=text.split()))
-        texts = [str(t) for t in p.get("phrases", []) or [] if not str(t).startswith("lex:")]
-        texts += [t for name in p.get("phrases", []) or [] if str(name).startswith("lex:") for t in lexicon(str(name)[4:]) if not t.startswith("re:")]
-        if texts:
-            phrases.add("phrase", [make_doc(t) for t in texts])
-        for i, pattern in enumerate(p.get("dependency", []) or []):
-            dependency.add(f"d{i}", [_expand(pattern)])
+        add(*args)
     except (ValueError, KeyError, TypeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise PostcheckError(rule.path or rule.id, f"invalid matcher pattern: {first}") from None
-    _COMPILED[key] = (matcher, phrases, dependency)
+
+
+def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
+    """Matchers for the semantic rules of rules/checks, all in one Matcher and one PhraseMatcher
+    (one pass over a Doc serves every rule), or for one rule given on its own."""
+    key = (id(doc.vocab), "")
+    if rule.id not in load_rules() or load_rules()[rule.id] is not rule:
+        key = (id(doc.vocab), rule.id)
+        rules = [rule]
+    else:
+        rules = [r for r in load_rules().values() if r.kind == "semantic"]
+    compiled = _COMPILED.get(key)
+    if compiled is not None:
+        return compiled
+    matcher = Matcher(doc.vocab, validate=True)
+    phrases = PhraseMatcher(doc.vocab, attr="LOWER")
+    dependency = DependencyMatcher(doc.vocab, validate=True)
+    for r in rules:
+        tokens, phrase_docs, dep = _patterns(doc, r, ctx)
+        if tokens:
+            _add(r, matcher.add, r.id, tokens)
+        if phrase_docs:
+            _add(r, phrases.add, r.id, phrase_docs)
+        for i, pattern in enumerate(dep):
+            _add(r, dependency.add, f"{r.id}#{i}", [pattern])
+    _COMPILED[key] = Compiled(matcher, phrases, dependency, key)
     return _COMPILED[key]
 
 
-def _matches(doc: Doc, compiled: tuple[Matcher, PhraseMatcher, DependencyMatcher]) -> list[tuple[int, int]]:
-    matcher, phrases, dependency = compiled
-    spans = [(s, e) for _, s, e in matcher(doc)] if len(matcher) else []
-    spans += [(s, e) for _, s, e in phrases(doc)] if len(phrases) else []
-    if len(dependency) and doc.has_annotation("DEP"):
-        for _, token_ids in dependency(doc):
-            spans.append((min(token_ids), max(token_ids) + 1))
-    return sorted(set(spans))
+def _matches(doc: Doc, compiled: Compiled, rule: Rule) -> list[tuple[int, int]]:
+    """The spans of `rule` in `doc`; every rule's matches come from one pass, kept per Doc."""
+    def run() -> dict[str, set[tuple[int, int]]]:
+        found: dict[str, set[tuple[int, int]]] = {}
+        strings = doc.vocab.strings
+        if len(compiled.matcher):
+            for match_id, s, e in compiled.matcher(doc):
+                found.setdefault(strings[match_id], set()).add((s, e))
+        if len(compiled.phrases):
+            for match_id, s, e in compiled.phrases(doc):
+                found.setdefault(strings[match_id], set()).add((s, e))
+        if len(compiled.dependency) and doc.has_annotation("DEP"):
+            for match_id, token_ids in compiled.dependency(doc):
+                found.setdefault(strings[match_id].split("#")[0], set()).add((min(token_ids), max(token_ids) + 1))
+        return found
+
+    return sorted(cached(doc, f"semantic:{compiled.key}", run).get(rule.id, ()))
 
 
 def _sentence(doc: Doc, span: Span) -> Span:
@@ -119,8 +158,9 @@ def _quoted(text: str, sentence: Span, start: int) -> bool:
 def _best_sentence(doc: Doc, category: str, ctx: DetectorContext) -> tuple[int, int]:
     sentences = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
     if len(sentences) > 1 and ctx.score_sentences is not None:
-        scores = ctx.score_sentences([s.as_doc() for s in sentences], category)
-        best = sentences[max(range(len(sentences)), key=lambda i: scores[i])]
+        scorer = ctx.score_sentences
+        scores = cached(doc, "sentence-scores", lambda: scorer([s.as_doc() for s in sentences]))  # every category at once
+        best = sentences[max(range(len(sentences)), key=lambda i: scores[i][category])]
     else:
         best = sentences[0]
     return best.start_char, best.end_char
@@ -141,13 +181,13 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     official = is_official(doc)
     if p.get("skip_official") and official:
         return []
-    if p.get("skip_official_share") and _shares_official(doc.text, ctx):
+    if p.get("skip_official_share") and _shares_official(text_of(doc), ctx):
         return []
-    text = doc.text
+    text = text_of(doc)
     hits: list[Hit] = []
     required = p.get("requires") or []
     if not required or any(has_term(text, name) for name in required):
-        for start, end in _matches(doc, _compile(doc, rule, ctx)):
+        for start, end in _matches(doc, _compile(doc, rule, ctx), rule):
             span = doc[start:end]
             sentence = _sentence(doc, span)
             if p.get("questions") and sentence.text.rstrip().endswith("?"):
@@ -159,7 +199,7 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             if any(h.start is not None and h.start <= span.start_char < h.end for h in hits):  # type: ignore[operator]
                 continue
             hits.append(hit(rule, span.start_char, span.end_char, float(p.get("confidence", 0.85)), p.get("why", "matched a rule pattern")))
-    if hits or not p.get("classifier") or not doc.text.strip():
+    if hits or not p.get("classifier") or not text_of(doc).strip():
         return hits
     threshold = ctx.thresholds.get(rule.category)
     score = (doc.cats or {}).get(rule.category)

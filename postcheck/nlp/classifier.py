@@ -88,10 +88,6 @@ def add_classifier(nlp: Language) -> bool:
 
 
 def sentence_scorer(nlp: Language):
-    """A function scoring Docs (sentences) for one category with the pipeline's classifier."""
+    """A function scoring Docs (a draft's sentences) for every category with the classifier."""
     component: Classifier = nlp.get_pipe(NAME)
-
-    def score(docs: list[Doc], category: str) -> list[float]:
-        return [cats[category] for cats in component.scores(docs)]
-
-    return score
+    return component.scores

@@ -14,7 +14,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from postcheck.detectors.base import DetectorContext
+from postcheck.detectors.base import CACHE, DetectorContext
 from postcheck.detectors.contacts import detect_email, detect_phone
 from postcheck.detectors.identifiers import (
     detect_age_condition,
@@ -81,8 +81,11 @@ class DetectorsComponent:
         if doc._.postcheck_hits is None:
             doc._.postcheck_hits = []
         hits = doc._.postcheck_hits  # rules run in id order; later kinds may read earlier hits
-        for rule in self.rules:
-            hits.extend(h.to_plain() for h in KINDS[rule.kind](doc, rule, self.ctx))
+        try:
+            for rule in self.rules:
+                hits.extend(h.to_plain() for h in KINDS[rule.kind](doc, rule, self.ctx))
+        finally:
+            doc.user_data.pop(CACHE, None)
         return doc
 
 
