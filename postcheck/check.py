@@ -9,7 +9,7 @@ from typing import Any
 from postcheck import __version__
 from postcheck.errors import PostcheckError
 from postcheck.model import Draft, DraftResult, Report
-from postcheck.policy.config import Config
+from postcheck.policy.config import Config, known_names
 from postcheck.policy.decide import Decider
 from postcheck.policy.packs import load_packs, select
 from postcheck.readers import expand, read_items
@@ -54,15 +54,11 @@ def read_all(
 def make_decider(config: Config, options: Options) -> tuple[Decider, tuple[str, ...]]:
     packs = load_packs(tuple(config.packs) + options.pack_dirs)
     chosen = select(packs, options.policies or config.policies)
-    rules = load_rules()
-    known = set(rules) | {c for p in packs.values() for cl in p.clauses for c in cl.categories}
-    from postcheck.model import CATEGORIES
-
-    known |= set(CATEGORIES)
+    known = known_names()
     for name in list(config.disable) + [k for k, _ in config.severity]:
         if name not in known:
             raise PostcheckError(config.path or "configuration", f"'{name}' is neither a category nor a rule id")
-    return Decider(chosen, rules, config, options.show_evidence, options.no_ignore), tuple(p.id for p in chosen)
+    return Decider(chosen, load_rules(), config, options.show_evidence, options.no_ignore), tuple(p.id for p in chosen)
 
 
 def run(paths: list[str], config: Config, options: Options, progress: Callable[[int, int], Any] | None = None) -> Report:
