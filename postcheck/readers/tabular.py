@@ -73,19 +73,20 @@ def _draft(text: str, raw: dict[str, Any], source: str, item: str) -> Draft:
 
 def pick_text_column(header: list[str], wanted: str | None, source: str) -> str:
     lowered = {name.strip().lower(): name for name in header}
-    columns = ", ".join(header)  # a file without a header row shows its first draft here: masked
+    columns = ", ".join(header)
+    masked = ", ".join(mask_passage(name) for name in header)  # without a header row, a draft is here
     if wanted is not None:
         if wanted in header:
             return wanted
         if wanted.strip().lower() in lowered:
             return lowered[wanted.strip().lower()]
         what = f"no column named '{wanted}' (columns: {{}})"
-        raise PostcheckError(source, what.format(mask_passage(columns)), 1, shown=what.format(columns))
+        raise PostcheckError(source, what.format(masked), 1, shown=what.format(columns))
     for candidate in TEXT_COLUMNS:
         if candidate in lowered:
             return lowered[candidate]
     what = f"no text column: expected one of {', '.join(TEXT_COLUMNS)} or --text-column (columns: {{}})"
-    raise PostcheckError(source, what.format(mask_passage(columns)), 1, shown=what.format(columns))
+    raise PostcheckError(source, what.format(masked), 1, shown=what.format(columns))
 
 
 def delimiter_of(content: str) -> str:
