@@ -41,7 +41,8 @@ class MetaError(ValueError):
         self.key = key
         message = f"metadata '{key}': {what}"
         self.shown = message if value is _NOTHING else f"{message}, got {quote(value)}"
-        super().__init__(message if value is _NOTHING else f"{message}, got {mask_passage(quote(value))}")
+        masked = quote(mask_passage(value)) if isinstance(value, str) else mask_passage(quote(value))
+        super().__init__(message if value is _NOTHING else f"{message}, got {masked}")
 
 
 def _bool(key: str, value: Any) -> bool:
