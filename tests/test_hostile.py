@@ -128,13 +128,16 @@ def test_missing_file_and_folder_without_drafts(tmp_path: Path) -> None:
     assert_one_line_error(check(str(tmp_path)), f"{tmp_path}: folder holds no drafts")
 
 
-def test_empty_and_blank_drafts_pass(tmp_path: Path) -> None:
-    (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "blank.md").write_bytes(b"\n  \r\n\t\n")
-    (tmp_path / "only-front-matter.md").write_bytes(b"---\naccount: personal\n---\n")
+def test_empty_and_blank_drafts_pass_beside_others(tmp_path: Path) -> None:
+    """A blank draft in a batch once made the classifier fail for the whole batch."""
+    (tmp_path / "a-empty.txt").write_bytes(b"")
+    (tmp_path / "b-blank.md").write_bytes(b"\n  \r\n\t\n")
+    (tmp_path / "c-only-front-matter.md").write_bytes(b"---\naccount: personal\n---\n")
+    (tmp_path / "d-patient.txt").write_text(PATIENT)
+    (tmp_path / "e-rows.csv").write_text('text,account\n"  ",personal\n"\rProud of the team\r",personal\n')
     result = check(str(tmp_path), "--format", "json")
-    assert result.exit_code == 0, result.output
-    assert [r["verdict"] for r in json_of(result)["results"]] == ["pass", "pass", "pass"]
+    assert result.exit_code == 1, result.output
+    assert [r["verdict"] for r in json_of(result)["results"]] == ["pass", "pass", "pass", "block", "pass", "pass"]
 
 
 def test_binaries_in_a_folder_are_skipped_or_reported_and_the_rest_checked(tmp_path: Path) -> None:
