@@ -14,6 +14,7 @@ import typer
 from postcheck import __version__
 from postcheck.errors import PostcheckError
 from postcheck.model import SEVERITY_RANK
+from postcheck.readers.limits import MAX_BYTES, MAX_DRAFT_CHARS
 from postcheck.report import Format
 
 app = typer.Typer(
@@ -63,6 +64,7 @@ def check(
     packs: List[str] = typer.Option([], "--packs", metavar="DIR", help="Extra folder of policy packs (repeatable)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Check drafts in N processes (they share one loaded pipeline). Worth it for batches of hundreds of drafts."),
     no_ignore: bool = typer.Option(False, "--no-ignore", help="Disregard every suppression (ignore comments and postcheck_ignore), for audits."),
+    max_bytes: int = typer.Option(MAX_BYTES, "--max-bytes", min=1, metavar="N", help=f"Refuse a file (or standard input) over N bytes, unread. A single draft may have up to {MAX_DRAFT_CHARS:,} characters."),
 ) -> None:
     """Check drafts and print a verdict per draft."""
     from postcheck.check import Options, run
@@ -74,7 +76,7 @@ def check(
     try:
         cfg = load_config(config)
         with _progress_bar() as progress:
-            report = run(drafts, cfg, Options(tuple(policy), show_evidence, text_column, tuple(packs), no_ignore, jobs), progress)
+            report = run(drafts, cfg, Options(tuple(policy), show_evidence, text_column, tuple(packs), no_ignore, jobs, max_bytes), progress)
     except PostcheckError as exc:
         _fail(exc)
         return

@@ -75,6 +75,15 @@ class Evaluation:
         return "\n".join(lines)
 
 
+def _categories(entry: dict[str, Any], key: str, name: str, path: Path) -> frozenset[str]:
+    value = entry.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PostcheckError(str(path), f"entry '{name}': '{key}' must be a list of categories")
+    return frozenset(value)
+
+
 def load_labels(path: Path) -> dict[str, Label]:
     data = strip_lines(load_file(path, with_lines=True))
     if not isinstance(data, dict):
@@ -83,8 +92,8 @@ def load_labels(path: Path) -> dict[str, Label]:
     for name, entry in data.items():
         if not isinstance(entry, dict):
             raise PostcheckError(str(path), f"entry '{name}' must be a mapping")
-        expect = frozenset(entry.get("expect") or [])
-        optional = frozenset(entry.get("optional") or [])
+        expect = _categories(entry, "expect", name, path)
+        optional = _categories(entry, "optional", name, path)
         for category in expect | optional:
             if category not in CATEGORIES:
                 raise PostcheckError(str(path), f"entry '{name}': unknown category '{category}'")
@@ -143,5 +152,5 @@ def run_folder(
     results = {Path(r.source).name: r for r in report.results}
     for result in report.results:
         if result.error:
-            raise PostcheckError(result.source, result.error)
+            raise PostcheckError("", result.error)  # the error names its file already
     return evaluate(labels, results, categories)

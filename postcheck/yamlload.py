@@ -65,6 +65,8 @@ def load_text(text: str, source: str, with_lines: bool = False) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise PostcheckError(source, f"invalid YAML: {problem}", line) from None
+    except RecursionError:
+        raise PostcheckError(source, "invalid YAML: nested too deeply") from None
 
 
 def load_file(path: Path, with_lines: bool = False) -> Any:
@@ -78,7 +80,7 @@ def load_file(path: Path, with_lines: bool = False) -> Any:
 def line_of(mapping: Any, key: str) -> int | None:
     if isinstance(mapping, dict):
         lines = mapping.get("__lines__", {})
-        return lines.get(key, mapping.get("__line__"))
+        return lines.get(str(key), mapping.get("__line__"))
     return None
 
 

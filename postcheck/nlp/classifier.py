@@ -57,10 +57,15 @@ class Classifier:
         self.labels = list(self.textcat.labels)
 
     def scores(self, docs: list[Doc]) -> list[dict[str, float]]:
-        if not docs:
-            return []
-        rows = self.textcat.model.ops.to_numpy(self.textcat.predict([words_only(d) for d in docs]))
-        return [{label: float(row[i]) for i, label in enumerate(self.labels)} for row in rows]
+        """Scores per Doc; one with no words scores 0 (thinc fails on a batch mixing empty and
+        non-empty Docs, as a blank draft in a folder or a blank line's sentence would)."""
+        words = [words_only(d) for d in docs]
+        filled = [w for w in words if len(w)]
+        rows = iter(self.textcat.model.ops.to_numpy(self.textcat.predict(filled)) if filled else ())
+        return [
+            {label: float(value) for label, value in zip(self.labels, next(rows))} if len(w) else dict.fromkeys(self.labels, 0.0)
+            for w in words
+        ]
 
     def __call__(self, doc: Doc) -> Doc:
         doc.cats = self.scores([doc])[0]

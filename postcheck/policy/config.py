@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from postcheck.errors import PostcheckError
-from postcheck.model import SEVERITY_RANK
+from postcheck.model import CATEGORIES, SEVERITY_RANK
 from postcheck.policy.packs import severity_pairs
+from postcheck.safe_regex import compile_pattern
 from postcheck.yamlload import line_of, load_file, strip_lines
 
 KEYS = {
@@ -18,6 +19,7 @@ KEYS = {
 }
 ORG_KEYS = {"name", "aliases", "official_contacts", "official_accounts"}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PATTERN_WIDTH = 64  # the longest text a hospital number pattern may match
 
 
 @dataclass(frozen=True)
@@ -50,50 +52,69 @@ def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def parse_config(data: Any, where: str) -> Config:
-    if data is None:
-        return Config(path=where)
-    if not isinstance(data, dict):
-        raise PostcheckError(where, "configuration must be a mapping", 1)
-    for key in data:
-        if not key.startswith("__") and key not in KEYS:
-            raise PostcheckError(where, f"unknown key '{key}' (known: {', '.join(sorted(KEYS))})", line_of(data, key))
-    fail_on = data.get("fail_on")
-    if fail_on is not None and fail_on not in SEVERITY_RANK:
-        raise PostcheckError(where, "'fail_on' must be block, review or info", line_of(data, "fail_on"))
-    org = data.get("organisation") or {}
-    if not isinstance(org, dict):
-        raise PostcheckError(where, "'organisation' must be a mapping", line_of(data, "organisation"))
-    for key in org:
-        if not key.startswith("__") and key not in ORG_KEYS:
-            raise PostcheckError(where, f"unknown organisation key '{key}'", line_of(org, key))
-    organisation: dict[str, Any] = {"name": str(org.get("name", "")) if org.get("name") else ""}
-    for key in ("aliases", "official_contacts", "official_accounts"):
-        organisation[key] = list(_strings(org, key, where))
-    patterns = _strings(data, "hospital_number_patterns", where)
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise PostcheckError(where, f"invalid regular expression {pattern!r}: {exc}", line_of(data, "hospital_number_patterns")) from None
-    severity = data.get("severity") or {}
-    if not isinstance(severity, dict):
-        raise PostcheckError(where, "'severity' must map categories or rule ids to severities", line_of(data, "severity"))
-    pairs = severity_pairs(severity, where)
+def known_names() -> set[str]:
+    """What `disable` and `severity` may name: categories and rule ids."""
+    from postcheck.ruleset import load_rules
+
+    return set(CATEGORIES) | set(load_rules())
+
+
+def _unknown_keys(mapping: dict[Any, Any], allowed: set[str], where: str, what: str) -> None:
+    for key in mapping:
+        if not str(key).startswith("__") and key not in allowed:
+            raise PostcheckError(where, f"unknown {what} '{key}' (known: {', '.join(sorted(allowed))})", line_of(mapping, key))
+
+
+def _hours(data: dict[str, Any], where: str) -> dict[str, Any]:
     hours = data.get("working_hours") or {}
     if not isinstance(hours, dict):
         raise PostcheckError(where, "'working_hours' must be a mapping", line_of(data, "working_hours"))
-    for day in hours.get("days", []) or []:
+    days = hours.get("days") or []
+    if not isinstance(days, list):
+        raise PostcheckError(where, "working_hours 'days' must be a list such as [mon, tue]", line_of(hours, "days"))
+    for day in days:
         if str(day).lower() not in DAYS:
             raise PostcheckError(where, f"unknown day '{day}' in working_hours", line_of(hours, "days"))
     for key in ("start", "end"):
         if isinstance(hours.get(key), int) and not isinstance(hours.get(key), bool):
             hours[key] = f"{hours[key] // 60:02d}:{hours[key] % 60:02d}"  # YAML 1.1 reads 17:00 as 1020
-        if key in hours and not re.fullmatch(r"\d{1,2}:\d{2}", str(hours[key])):
+        clock = re.fullmatch(r"(\d{1,2}):(\d{2})", str(hours[key])) if key in hours else None
+        if key in hours and not (clock and int(clock[1]) < 24 and int(clock[2]) < 60):
             raise PostcheckError(where, f"working_hours '{key}' must be HH:MM", line_of(hours, key))
+    return hours
+
+
+def parse_config(data: Any, where: str) -> Config:
+    if data is None:
+        return Config(path=where)
+    if not isinstance(data, dict):
+        raise PostcheckError(where, "configuration must be a mapping", 1)
+    _unknown_keys(data, KEYS, where, "key")
+    fail_on = data.get("fail_on")
+    if fail_on is not None and not (isinstance(fail_on, str) and fail_on in SEVERITY_RANK):
+        raise PostcheckError(where, "'fail_on' must be block, review or info", line_of(data, "fail_on"))
+    org = data.get("organisation") or {}
+    if not isinstance(org, dict):
+        raise PostcheckError(where, "'organisation' must be a mapping", line_of(data, "organisation"))
+    _unknown_keys(org, ORG_KEYS, where, "organisation key")
+    organisation: dict[str, Any] = {"name": str(org.get("name", "")) if org.get("name") else ""}
+    for key in ("aliases", "official_contacts", "official_accounts"):
+        organisation[key] = list(_strings(org, key, where))
+    patterns = _strings(data, "hospital_number_patterns", where)
+    for pattern in patterns:
+        compile_pattern(pattern, where, line_of(data, "hospital_number_patterns"), max_width=PATTERN_WIDTH)
+    severity = data.get("severity") or {}
+    if not isinstance(severity, dict):
+        raise PostcheckError(where, "'severity' must map categories or rule ids to severities", line_of(data, "severity"))
+    pairs = severity_pairs(severity, where)
+    hours = _hours(data, where)
     base = Path(where).parent
     packs = tuple(str((base / p).resolve()) for p in _strings(data, "packs", where))
     disable = _strings(data, "disable", where)
+    known = known_names()
+    for name, line in [(n, line_of(data, "disable")) for n in disable] + [(n, line_of(severity, n)) for n, _ in pairs]:
+        if name not in known:
+            raise PostcheckError(where, f"'{name}' is neither a category nor a rule id", line)
     return Config(
         path=where,
         policies=_strings(data, "policies", where),
@@ -111,12 +132,13 @@ def _pyproject(path: Path) -> Any:
     try:
         import tomllib
     except ImportError:  # Python 3.10
-        return None
+        import tomli as tomllib  # type: ignore[no-redef]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PostcheckError(str(path), f"invalid TOML: {exc}") from None
-    return data.get("tool", {}).get("postcheck")
+    tool = data.get("tool")
+    return tool.get("postcheck") if isinstance(tool, dict) else None
 
 
 def find_config(start: Path | None = None) -> Config:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from postcheck.model import SEVERITY_RANK, ClauseRef, Draft, DraftResult, Finding, Hit, verdict_of
 from postcheck.policy import suppress
 from postcheck.policy.config import Config
-from postcheck.policy.mask import clip, mask
+from postcheck.policy.mask import clip, mask, mask_passage
 from postcheck.policy.packs import Pack
 from postcheck.ruleset import Rule
 
@@ -104,10 +104,11 @@ class Decider:
         if s.problem:
             problems.append((s.problem, suppress.CATEGORIES[0]))
         for name in s.names:
+            quoted = clip(name if self.show_evidence else mask_passage(name))  # written in the draft
             if name not in self.rule_categories and name not in suppress.CATEGORIES:
-                problems.append((f"'{name}' is neither a rule id nor a category", suppress.closest_category(name, self.rule_categories)))
+                problems.append((f"'{quoted}' is neither a rule id nor a category", suppress.closest_category(name, self.rule_categories)))
             elif name not in s.used:
-                problems.append((f"'{name}' matched no finding", suppress.closest_category(name, self.rule_categories)))
+                problems.append((f"'{quoted}' matched no finding", suppress.closest_category(name, self.rule_categories)))
         rule = self.rules[suppress.UNUSED_RULE]
         out = []
         for why, category in problems:

@@ -47,7 +47,7 @@ class Pack:
 
 
 def _severity(value: Any, where: str, line: int | None) -> str:
-    if value not in SEVERITY_RANK:
+    if not isinstance(value, str) or value not in SEVERITY_RANK:
         raise PostcheckError(where, f"severity must be block, review or info, got {value!r}", line)
     return str(value)
 
@@ -57,7 +57,7 @@ def severity_pairs(mapping: dict[str, Any], where: str, allowed: Any = None) -> 
     `allowed`, when given, is the collection of names the mapping may use."""
     pairs = []
     for name, severity in mapping.items():
-        if name.startswith("__"):
+        if str(name).startswith("__"):
             continue
         if allowed is not None and name not in allowed:
             raise PostcheckError(where, f"'{name}' is not one of the categories this covers", line_of(mapping, name))
@@ -70,7 +70,7 @@ def _clause(raw: Any, pack_id: str, where: str, parent_line: int | None) -> Clau
         raise PostcheckError(where, "each clause must be a mapping", parent_line)
     line = raw.get("__line__")
     for key in raw:
-        if not key.startswith("__") and key not in CLAUSE_KEYS and key not in OPTIONAL_CLAUSE:
+        if not str(key).startswith("__") and key not in CLAUSE_KEYS and key not in OPTIONAL_CLAUSE:
             raise PostcheckError(where, f"unknown clause key '{key}'", line_of(raw, key))
     for key in CLAUSE_KEYS:
         if key not in raw:
@@ -108,7 +108,7 @@ def load_pack(path: Path) -> Pack:
     if not isinstance(data, dict):
         raise PostcheckError(where, "a policy pack must be a mapping", 1)
     for key in data:
-        if not key.startswith("__") and key not in PACK_KEYS and key not in OPTIONAL_PACK:
+        if not str(key).startswith("__") and key not in PACK_KEYS and key not in OPTIONAL_PACK:
             raise PostcheckError(where, f"unknown key '{key}'", line_of(data, key))
     for key in PACK_KEYS:
         if key not in data or data[key] is None or not str(data[key]).strip():
@@ -136,7 +136,7 @@ def load_packs(extra_dirs: tuple[str, ...] = ()) -> dict[str, Pack]:
     packs: dict[str, Pack] = {}
     for folder in folders:
         if not folder.is_dir():
-            raise PostcheckError(str(folder), "policy pack folder does not exist")
+            raise PostcheckError(str(folder), "policy pack folder does not exist" if not folder.exists() else "is not a folder of policy packs")
         for path in sorted(list(folder.glob("*.yml")) + list(folder.glob("*.yaml"))):
             pack = load_pack(path)
             packs[pack.id] = pack

@@ -9,14 +9,16 @@ from pathlib import Path
 from postcheck.errors import PostcheckError
 from postcheck.model import Draft
 from postcheck.readers.decode import decode
-from postcheck.readers.tabular import read_csv, read_json
+from postcheck.readers.limits import MAX_BYTES, read_stream
+from postcheck.readers.tabular import Item, read_csv, read_json
 from postcheck.readers.text import draft_from_text, read_text
 
-Reader = Callable[[Path, str, "str | None"], list[Draft]]
+# (path, source name, text column, max bytes) -> drafts, or errors in place of unreadable rows
+Reader = Callable[[Path, str, "str | None", int], "list[Item] | list[Draft]"]
 
 
-def _text(path: Path, source: str, text_column: str | None = None) -> list[Draft]:
-    return read_text(path, source)
+def _text(path: Path, source: str, text_column: str | None = None, max_bytes: int = MAX_BYTES) -> list[Draft]:
+    return read_text(path, source, max_bytes)
 
 
 READERS: dict[str, Reader] = {
@@ -47,10 +49,12 @@ def expand(paths: list[str]) -> Iterator[str]:
             yield name
 
 
-def read_path(name: str, text_column: str | None = None) -> list[Draft]:
-    """All drafts in one file (or standard input for '-')."""
+def read_items(name: str, text_column: str | None = None, max_bytes: int = MAX_BYTES) -> list[Item]:
+    """All drafts in one file (or standard input for '-'), with a PostcheckError in place of
+    each row or record of a batch file that cannot be read. A file that cannot be read at all
+    raises PostcheckError."""
     if name == "-":
-        data = sys.stdin.buffer.read()
+        data = read_stream(sys.stdin.buffer, "<stdin>", max_bytes)
         return [draft_from_text(decode(data, "<stdin>"), "<stdin>")]
     path = Path(name)
     if not path.exists():
@@ -59,6 +63,16 @@ def read_path(name: str, text_column: str | None = None) -> list[Draft]:
         raise PostcheckError(name, "not a regular file")
     reader = READERS.get(path.suffix.lower(), _text)
     try:
-        return reader(path, name, text_column)
+        return list(reader(path, name, text_column, max_bytes))
     except OSError as exc:
         raise PostcheckError(name, exc.strerror or "cannot be read") from None
+
+
+def read_path(name: str, text_column: str | None = None, max_bytes: int = MAX_BYTES) -> list[Draft]:
+    """All drafts in one file; the first row or record that cannot be read raises."""
+    drafts = []
+    for item in read_items(name, text_column, max_bytes):
+        if isinstance(item, PostcheckError):
+            raise item
+        drafts.append(item)
+    return drafts

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from postcheck.policy.mask import mask_passage
+
 ACCOUNTS = ("personal", "work", "official")
 PLATFORMS = (
     "x", "facebook", "instagram", "linkedin", "tiktok", "youtube",
@@ -21,12 +23,26 @@ _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off", ""}
 
 
-class MetaError(ValueError):
-    """A metadata value of the wrong type; `key` names the offending key."""
+_NOTHING = object()
+QUOTE_MAX = 60  # characters of a bad value quoted in an error message
 
-    def __init__(self, key: str, what: str) -> None:
+
+def quote(value: Any) -> str:
+    """A short repr of a value for an error message."""
+    text = repr(value)
+    return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
+
+
+class MetaError(ValueError):
+    """A metadata value of the wrong type; `key` names the offending key. The message quotes
+    the value masked (it may hold an identifier); `shown` quotes it as written."""
+
+    def __init__(self, key: str, what: str, value: Any = _NOTHING) -> None:
         self.key = key
-        super().__init__(f"metadata '{key}': {what}")
+        message = f"metadata '{key}': {what}"
+        self.shown = message if value is _NOTHING else f"{message}, got {quote(value)}"
+        masked = quote(mask_passage(value)) if isinstance(value, str) else mask_passage(quote(value))
+        super().__init__(message if value is _NOTHING else f"{message}, got {masked}")
 
 
 def _bool(key: str, value: Any) -> bool:
@@ -38,13 +54,13 @@ def _bool(key: str, value: Any) -> bool:
             return True
         if text in _FALSE:
             return False
-    raise MetaError(key, f"expected true or false, got {value!r}")
+    raise MetaError(key, "expected true or false", value)
 
 
 def _choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
     text = str(value).strip().lower() if isinstance(value, str) else None
     if text not in allowed:
-        raise MetaError(key, f"expected one of {', '.join(allowed)}, got {value!r}")
+        raise MetaError(key, f"expected one of {', '.join(allowed)}", value)
     return text
 
 
@@ -61,7 +77,7 @@ def _datetime(key: str, value: Any) -> datetime:
             return datetime.fromisoformat(text)
         except ValueError:
             pass
-    raise MetaError(key, f"expected an ISO 8601 date-time, got {value!r}")
+    raise MetaError(key, "expected an ISO 8601 date-time", value)
 
 
 def _attachments(key: str, value: Any) -> list[dict[str, Any]]:

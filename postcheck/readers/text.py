@@ -9,7 +9,9 @@ import yaml
 
 from postcheck.errors import PostcheckError
 from postcheck.model import Draft, line_starts_of
+from postcheck.policy.mask import mask_passage
 from postcheck.readers.decode import decode
+from postcheck.readers.limits import MAX_BYTES, check_length, read_bytes
 from postcheck.readers.meta import MetaError, parse_meta
 from postcheck.yamlload import NoAliasLoader
 
@@ -42,8 +44,10 @@ def _load_block(block: str, source: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise PostcheckError(source, f"front matter: {problem}", line) from None
+        problem = getattr(exc, "problem", None) or "invalid YAML"  # may quote the draft: masked
+        raise PostcheckError(source, f"front matter: {mask_passage(problem)}", line, shown=f"front matter: {problem}") from None
+    except RecursionError:
+        raise PostcheckError(source, "front matter: nested too deeply", 2) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -57,14 +61,15 @@ def typed_meta(raw: dict[str, Any], source: str, text: str = "", offset: int = 0
     except MetaError as exc:
         line = None
         if text:
-            for number, row in enumerate(text[:offset].splitlines(), 1):
+            for number, row in enumerate(text[:offset].split("\n"), 1):
                 if row.lstrip().startswith(f"{exc.key.split('[')[0]}:"):
                     line = number
                     break
-        raise PostcheckError(source, str(exc), line) from None
+        raise PostcheckError(source, str(exc), line, shown=exc.shown) from None
 
 
 def draft_from_text(full: str, source: str) -> Draft:
+    check_length(full, source)
     raw, offset = split_front_matter(full, source)
     meta = typed_meta(raw, source, full, offset)
     return Draft(
@@ -76,5 +81,5 @@ def draft_from_text(full: str, source: str) -> Draft:
     )
 
 
-def read_text(path: Path, source: str) -> list[Draft]:
-    return [draft_from_text(decode(path.read_bytes(), source), source)]
+def read_text(path: Path, source: str, max_bytes: int = MAX_BYTES) -> list[Draft]:
+    return [draft_from_text(decode(read_bytes(path, source, max_bytes), source), source)]

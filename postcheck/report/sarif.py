@@ -39,6 +39,20 @@ def _rule(rule_id: str, report: Report) -> dict[str, Any]:
     }
 
 
+def _invocation(report: Report) -> dict[str, Any]:
+    """Drafts that could not be read, as notifications: code scanning shows them too."""
+    notes = [
+        {
+            "level": "error",
+            "message": {"text": r.error},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": r.source}}}],
+        }
+        for r in report.results
+        if r.error is not None
+    ]
+    return {"executionSuccessful": not notes, "toolExecutionNotifications": notes}
+
+
 def render_sarif(report: Report) -> str:
     rule_ids = sorted({f.rule for r in report.results for f in r.findings})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
@@ -77,6 +91,7 @@ def render_sarif(report: Report) -> str:
                     }
                 },
                 "results": results,
+                "invocations": [_invocation(report)],
             }
         ],
     }
