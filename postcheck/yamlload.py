@@ -64,6 +64,8 @@ def load_text(text: str, source: str, with_lines: bool = False) -> Any:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "nesting depth" in problem:  # libyaml's own limit, the same failure as RecursionError
+            raise PostcheckError(source, "invalid YAML: nested too deeply") from None
         raise PostcheckError(source, f"invalid YAML: {problem}", line) from None
     except RecursionError:
         raise PostcheckError(source, "invalid YAML: nested too deeply") from None
