@@ -6,8 +6,8 @@ check would never finish. Patterns are therefore read when loaded, and refused (
 2) when a repeated part holds another unbounded repeat, or (in a repeat of more than four)
 a part of varying length or alternatives: `(a+)+`, `(\\d+\\s?)+`, `(a|ab)*`, `(x?){20}`.
 Rewrite such a pattern with one level of repetition (`[a\\s]+`, `(?:\\d{3} ?){3}`). A pattern
-may also be given a longest match (`max_width`): `.*x` then cannot scan a whole long draft
-from every position.
+may also be given a longest match (`max_width`), which refuses every unbounded repeat, even in
+a lookahead: `.*x` or `(?=.*x)` would scan a whole long draft from every position.
 """
 
 from __future__ import annotations
@@ -64,6 +64,16 @@ def _risk(items: Any, outer: int) -> str | None:
     return None
 
 
+def _unbounded(items: Any) -> bool:
+    """Whether any repeat in `items`, lookarounds included, is unbounded."""
+    for op, av in items:
+        if op in _REPEATS and (av[1] == _UNBOUNDED or _unbounded(av[2])):
+            return True
+        if any(_unbounded(child) for child in _children(op, av)):
+            return True
+    return False
+
+
 def backtracking_risk(pattern: str) -> str | None:
     """Why `pattern` may take exponential time, or None; `pattern` must compile."""
     return _risk(_parser.parse(pattern), 1)
@@ -83,7 +93,8 @@ def compile_pattern(
         raise PostcheckError(
             where, f"regular expression {pattern!r} could take forever to match ({why}): use one level of repetition", line
         )
-    if max_width is not None and _parser.parse(pattern).getwidth()[1] > max_width:
+    parsed = _parser.parse(pattern)
+    if max_width is not None and (_unbounded(parsed) or parsed.getwidth()[1] > max_width):
         raise PostcheckError(
             where, f"regular expression {pattern!r} may match more than {max_width} characters: use {{m,n}} instead of + or *", line
         )

@@ -381,6 +381,7 @@ def test_a_file_name_with_a_line_break_stays_on_one_line(tmp_path: Path) -> None
     ("hospital_number_patterns: ['(a+)+$']\n", ":1: regular expression '(a+)+$' could take forever to match (a repeat inside a repeat)"),
     ("hospital_number_patterns:\n  - 'RXQ\\d{7}'\n  - '(a|ab)*c'\n", ":1: regular expression '(a|ab)*c' could take forever"),
     ("hospital_number_patterns: ['RXQ.*']\n", ":1: regular expression 'RXQ.*' may match more than 64 characters"),
+    ("hospital_number_patterns: ['(?=.*x)RXQ']\n", ":1: regular expression '(?=.*x)RXQ' may match more than 64 characters"),
     ("x: " + "[" * 1500 + "]" * 1500 + "\n", ": invalid YAML: nested too deeply"),
     ("\x00", ": invalid YAML: unacceptable character"),
 ])

@@ -79,7 +79,7 @@ def sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Character bounds of the sentence(s) covering [start, end), or a line if unparsed."""
     if doc.has_annotation("SENT_START"):
         span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None:
+        if span is not None and len(span):  # empty when [start, end) is only whitespace
             return span[0].sent.start_char, span[-1].sent.end_char
     text = text_of(doc)
     left = max(text.rfind("\n", 0, start), max(text.rfind(c, 0, start) for c in ".!?")) + 1
