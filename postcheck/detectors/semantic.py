@@ -13,6 +13,7 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   skip_official_share: drop when the draft re-shares a configured official account's update
   requires:    lexicon names; at least one must occur in the draft for a match to count
   classifier:  also report the category when the classifier's score reaches its threshold
+  classifier_unless: lexicon names; when one occurs, only the rule patterns count
 Rule matches carry the matched span as evidence; a classifier-only finding carries the sentence
 that scored highest. Matchers are compiled once per process and vocabulary.
 """
@@ -201,6 +202,8 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             hits.append(hit(rule, span.start_char, span.end_char, float(p.get("confidence", 0.85)), p.get("why", "matched a rule pattern")))
     if hits or not p.get("classifier") or not text_of(doc).strip():
         return hits
+    if any(has_term(text, name) for name in p.get("classifier_unless", [])):
+        return []  # words that show the draft is about something else (a drill, a plan)
     threshold = ctx.thresholds.get(rule.category)
     score = (doc.cats or {}).get(rule.category)
     if threshold is None or score is None or score < threshold:
