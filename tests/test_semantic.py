@@ -31,6 +31,10 @@ POSITIVES = [
     ("inflammatory-topic", "Anyone who votes Tory after what they've done to our wards wants their head testing #ToriesOut"),
     ("safeguarding", "Any of the teens from clinic who want to chat, DM me your snap and we can meet after school, don't tell your mum x"),
     ("crisis-information", "Major incident declared at the General, 9 in resus from the pile-up on the bypass and more on the way, it's carnage"),
+    ("brand-misuse", "Made my own version of the trust logo for our unofficial ward merch, hoodies £25, message me for sizes"),
+    ("photo-consent", "Filmed Mrs Okafor in bay 6 doing the conga with the physios this afternoon, she's 93 and has no idea what day it is 😂"),
+    ("photo-consent", "Pics below of the little ones from Ladybird ward meeting the fire brigade today, how cute are they"),
+    ("photo-consent", "Caught our charge nurse asleep on the break room sofa, photo with his best drool face attached for your enjoyment"),
 ]
 
 HARD_NEGATIVES = [
@@ -44,6 +48,10 @@ HARD_NEGATIVES = [
     "Reading the new social media policy so you don't have to: don't post patient details, don't moan about work online.",
     "Happy Eid to everyone celebrating on the ward today 🌙",
     "Fire drill this afternoon went well, thanks to estates for organising",
+    "Photo below of the new sensory garden the volunteers built, come and sit in it on your break",
+    "Mrs Adeyemi's family asked us to share this picture of her with the team who cared for her, shared with their permission 💙",
+    "Recorded a voice note for my nan's 90th, she loves hearing about my shifts",
+    "Pictures of her dog are the only thing keeping my sister going through her nursing degree",
 ]
 
 

@@ -14,6 +14,8 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   requires:    lexicon names; at least one must occur in the draft for a match to count
   classifier:  also report the category when the classifier's score reaches its threshold
   classifier_unless: lexicon names; when one occurs, only the rule patterns count
+  classifier_requires: lexicon names; a classifier-only finding needs one of them in the draft
+  unless:      lexicon names; when one occurs the rule reports nothing ('shared with consent')
 Rule matches carry the matched span as evidence; a classifier-only finding carries the sentence
 that scored highest. Matchers are compiled once per process and vocabulary.
 """
@@ -185,6 +187,8 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     if p.get("skip_official_share") and _shares_official(text_of(doc), ctx):
         return []
     text = text_of(doc)
+    if any(has_term(text, name) for name in p.get("unless") or []):
+        return []
     hits: list[Hit] = []
     required = p.get("requires") or []
     if not required or any(has_term(text, name) for name in required):
@@ -204,6 +208,9 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
         return hits
     if any(has_term(text, name) for name in p.get("classifier_unless", [])):
         return []  # words that show the draft is about something else (a drill, a plan)
+    needed = p.get("classifier_requires") or []
+    if needed and not any(has_term(text, name) for name in needed):
+        return []  # nobody the category is about is mentioned (no child for safeguarding)
     threshold = ctx.thresholds.get(rule.category)
     score = (doc.cats or {}).get(rule.category)
     if threshold is None or score is None or score < threshold:
