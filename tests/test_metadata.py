@@ -18,6 +18,11 @@ def test_missing_disclaimer(checker) -> None:
     assert "missing-disclaimer" not in categories(checker(text, identifies_as_staff=False))
     assert "missing-disclaimer" not in categories(checker("The drugs round on nights takes forever but the new trolley helps"))
     assert "missing-disclaimer" not in categories(checker("Lovely walk with the dog this morning", role="nurse"))
+    # asking, passing on an official update or a job advert airs no view of the author's own
+    assert "missing-disclaimer" not in categories(checker("Is it ok to mention our ward's audit results at my interview? Does anyone know?", role="nurse"))
+    assert "missing-disclaimer" not in categories(checker("Sharing our trust's update on the strike days, please read before your shift", role="nurse"))
+    assert "missing-disclaimer" not in categories(checker("Our ward is recruiting band 5s, apply via NHS Jobs, lovely team", role="nurse"))
+    assert "missing-disclaimer" in categories(checker("Our ward is short again. Why does nobody upstairs care? Rota is a joke.", role="nurse"))
 
 
 def test_photo_consent_and_workspaces(checker) -> None:
