@@ -48,6 +48,8 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Patients told us they want more parking, so we listened",
     "Watched Mr Bean with the kids tonight, still funny",
     "Met Gary Lineker at the station this morning",
+    "We celebrated Eid on the ward today, the HCAs brought in the best sweets ever",
+    "Priya (29) from our finance team has just finished her first marathon, legend",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))
@@ -59,9 +61,15 @@ def test_hard_negatives(checker, text: str) -> None:
     ("MRN 00456721 needs a repeat CT before handover", "identifiers.hospital-number"),
     ("Lovely lady, DOB 02/11/1937, asking for tea at 3am on the ward", "identifiers.date-of-birth"),
     ("82yo with a fractured hip in majors tonight, waited 14 hours", "identifiers.age-condition"),
+    ("Kayleigh (7), one of our regulars on the diabetes clinic list, finally did her own injection today", "identifiers.patient-name"),
 ])
 def test_other_identifiers(checker, text: str, rule: str) -> None:
     assert rule in {f.rule for f in checker(text).findings if f.severity == "block"}
+
+
+def test_person_only_slots_with_weak_care_words_are_reviewed(checker) -> None:
+    result = checker("Our little fighter Baby Reuben-Lee, 27 weeks, on the neonatal unit tonight and doing well")
+    assert "identifiers.patient-name" in {f.rule for f in result.findings if f.severity in ("review", "block")}
 
 
 def test_own_birthday_is_not_a_patient_dob(checker) -> None:

@@ -145,9 +145,10 @@ UNIT = r"(?:(?:bed|bay|side[ -]?room|cubicle|cube|ward|room)s?\s*(?:no\.?\s*)?\d
 # A capitalised word in a slot where only a person fits: 'little Alfie', 'Terence in bay 4',
 # 'Sheila, 64,', "'Big Dave' from cubicle 7". The English model often tags these ORG or GPE.
 SLOT_NAME = re.compile(
-    r"(?:\b(?:little|baby|wee|young|old|lovely|poor)\s+(?P<a>[A-Z][a-z]{2,})\b"
+    r"(?:\b(?i:little|baby|wee|young|old|lovely|poor)\s+(?:(?i:warrior|fighter|superstar|star|man|lady|miracle|prince|princess|trooper|soldier)\s+)?(?P<a>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b"
     r"|(?P<b>\b[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})?)(?=\s+(?:in|on|from|at)\s+" + UNIT + r")"
     r"|(?P<c>\b[A-Z][a-z]{2,}),\s*\d{1,3},"
+    r"|(?P<e>\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\s*\(\s*(?:aged\s*)?\d{1,2}\s*(?:yo|y/o|yrs|months|mo|weeks)?\s*\)"
     r"|['\u2018\u201c\"](?P<d>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['\u2019\u201d\"]\s+(?:from|in|on)\s+" + UNIT + r")"
 )
 
@@ -162,17 +163,19 @@ def _not_name(word: str) -> bool:
     return word.lower() in _words("not-names") or word.lower() in _words("family-words")
 
 
-def _slot_names(doc: Doc) -> list[tuple[int, int]]:
+def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
+    """(start, end, sure): sure when the slot is one only a person fills ('little Alfie',
+    'Jayden (10)'), which then counts like an honorific."""
     spans = []
     for match in SLOT_NAME.finditer(text_of(doc)):
-        group = next(g for g in "abcd" if match.group(g))
+        group = next(g for g in "abcde" if match.group(g))
         start, end = match.span(group)
         if _not_name(match.group(group)):
             continue
         span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and span[0].is_sent_start and group != "c" and span[0].pos_ != "PROPN":
+        if span is not None and span[0].is_sent_start and group not in "ce" and span[0].pos_ != "PROPN":
             continue
-        spans.append((start, end))
+        spans.append((start, end, group in "ae"))
     return spans
 
 
@@ -187,9 +190,9 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
     for match in HONORIFIC.finditer(text_of(doc)):
         found[match.span()] = True
     simulation = has_term(text_of(doc), "simulation-cues")
-    for span in _slot_names(doc):
-        if not any(s <= span[0] and span[1] <= e for s, e in found):
-            found[span] = False
+    for start, end, sure in _slot_names(doc):
+        if not any(s <= start and end <= e for s, e in found):
+            found[(start, end)] = sure
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
@@ -214,7 +217,7 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
 
 
 FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
-AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,")
+AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,|\s*\(\s*(?:aged\s*)?\d{1,2}[^)]{0,8}\)")
 
 
 @lru_cache(maxsize=1)
@@ -237,13 +240,13 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         if s_end < len(text) and (full_name or FOLLOW_ON.match(text, s_end)):  # '...is X still in? She got admitted Tuesday'
             sentence += text[s_end : sentence_span(doc, s_end + 1, s_end + 2)[1]]
         after = text[end : end + 30]
+        strong = has_term(sentence, "care-strong") or _own_condition().search(sentence) is not None
+        weak = has_term(sentence, "care-weak")
         tied = (
             PATIENT_TIED.search(before) is not None
             or re.match(r"\s+(?:in|on|from)\s+" + UNIT, after) is not None
-            or (AGE_APPOSITION.match(after) is not None and has_term(sentence, "care-weak"))
+            or (AGE_APPOSITION.match(after) is not None and (weak or strong))
         )
-        strong = has_term(sentence, "care-strong") or _own_condition().search(sentence) is not None
-        weak = has_term(sentence, "care-weak")
         staff = has_term(own, "staff-cues") and _own_condition().search(sentence) is None
         if tied or (strong and not staff):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"
