@@ -53,6 +53,9 @@ def build(config: dict[str, Any] | None = None, disabled: Iterable[str] = ()) ->
         print(warning, file=sys.stderr)
     if not nlp.has_pipe("senter") and not nlp.has_pipe("parser") and not nlp.has_pipe("sentencizer"):
         nlp.add_pipe("sentencizer")
+    if "ner" in nlp.pipe_names:  # only where a name is possible (see factories.GatedNER)
+        nlp.add_pipe("postcheck_gated_ner", after="ner")
+        nlp.disable_pipe("ner")
     from postcheck.nlp.classifier import add_classifier
 
     with warnings.catch_warnings():
