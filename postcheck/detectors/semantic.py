@@ -23,7 +23,7 @@ that scored highest. Matchers are compiled once per process and vocabulary.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
@@ -39,10 +39,44 @@ QUOTES = re.compile(r"[\"“”]")
 
 @dataclass(frozen=True)
 class Compiled:
-    matcher: Matcher
+    matcher: Matcher  # patterns that may start anywhere (or on a common word): run on every Doc
     phrases: PhraseMatcher
     dependency: DependencyMatcher
     key: tuple[int, str]
+    # Patterns that need one of a few uncommon words, one Matcher per set of such words, run
+    # only on Docs holding one of them. spaCy's Matcher tries every pattern at every token and
+    # evaluates each IN list in Python there, so most of its time went on patterns that could
+    # not match the draft at all.
+    triggered: dict[frozenset[str], Matcher] = field(default_factory=dict)
+    index: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+
+
+FIRST_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
+
+
+def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
+    """The lower-cased words a required token must be, or None if it is not a word list."""
+    if token.get("OP") not in (None, "+"):
+        return None
+    for attr in FIRST_ATTRS:
+        value = token.get(attr)
+        if isinstance(value, str):
+            return frozenset({value.lower()})
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return frozenset(str(v).lower() for v in value["IN"])
+    return None
+
+
+def _triggers(pattern: list[dict[str, Any]], common: frozenset[str] | set[str]) -> frozenset[str] | None:
+    """Words of which a Doc must hold one for the pattern to match: the smallest word list of
+    a required token with no common word in it (a NOT_IN guard, a wildcard or 'the' says
+    nothing), or None when every required token can be anything or a common word."""
+    options = [words for words in map(_token_words, pattern) if words and not words & common]
+    return min(options, key=len) if options else None
+
+
+def _words_of(doc: Doc) -> set[str]:
+    return {w for t in doc for w in (t.lower_, t.lemma_.lower(), t.norm_)}
 
 
 _COMPILED: dict[tuple[int, str], Compiled] = {}
@@ -74,6 +108,27 @@ def _expand(value: Any) -> Any:
     return value
 
 
+RANGE = re.compile(r"^\{(\d*),(\d+)\}$")
+SPLIT_FROM = 5  # a wider {n,m} gap is split into one pattern per length
+
+
+def _split_ranges(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A token with OP {n,m} is m-n optional copies for spaCy's Matcher, and every way of
+    skipping some of them is a separate state: C(m, k) states after k tokens ({0,25} took
+    250 ms on one draft). One pattern per fixed length matches exactly the same spans with one
+    state each."""
+    variants: list[list[dict[str, Any]]] = [[]]
+    for token in pattern:
+        found = RANGE.match(str(token.get("OP", "")))
+        low, high = (int(found.group(1) or 0), int(found.group(2))) if found else (0, 0)
+        if not found or high - low < SPLIT_FROM:
+            variants = [v + [token] for v in variants]
+            continue
+        plain = {k: v for k, v in token.items() if k != "OP"}
+        variants = [v + [plain] * n for v in variants for n in range(low, high + 1)]
+    return [v for v in variants if v]
+
+
 def _patterns(doc: Doc, rule: Rule, ctx: DetectorContext) -> tuple[list[Any], list[Doc], list[Any]]:
     """A rule's token patterns, phrase Docs and dependency patterns, lexicons expanded."""
     p = rule.params
@@ -82,7 +137,7 @@ def _patterns(doc: Doc, rule: Rule, ctx: DetectorContext) -> tuple[list[Any], li
     make_doc = ctx.make_doc or (lambda text: Doc(doc.vocab, words=text.split()))
     texts = [str(t) for t in p.get("phrases", []) or [] if not str(t).startswith("lex:")]
     texts += [t for name in p.get("phrases", []) or [] if str(name).startswith("lex:") for t in lexicon(str(name)[4:]) if not t.startswith("re:")]
-    tokens = [_expand(pattern) for pattern in p.get("patterns", []) or []]
+    tokens = [split for pattern in p.get("patterns", []) or [] for split in _split_ranges(_expand(pattern))]
     dependency = [_expand(pattern) for pattern in p.get("dependency", []) or []]
     return tokens, [make_doc(t) for t in texts], dependency
 
@@ -108,18 +163,31 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     compiled = _COMPILED.get(key)
     if compiled is not None:
         return compiled
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     matcher = Matcher(doc.vocab, validate=True)
     phrases = PhraseMatcher(doc.vocab, attr="LOWER")
     dependency = DependencyMatcher(doc.vocab, validate=True)
+    triggered: dict[frozenset[str], Matcher] = {}
+    index: dict[str, list[frozenset[str]]] = {}
     for r in rules:
         tokens, phrase_docs, dep = _patterns(doc, r, ctx)
-        if tokens:
-            _add(r, matcher.add, r.id, tokens)
+        _add(r, Matcher(doc.vocab, validate=True).add, r.id, tokens) if tokens else None  # validate once, whole
+        for pattern in tokens:
+            words = _triggers(pattern, STOP_WORDS)
+            if words is None:  # nothing rare the pattern needs: try it on every Doc
+                matcher.add(r.id, [pattern])
+                continue
+            if words not in triggered:
+                triggered[words] = Matcher(doc.vocab)
+                for word in words:
+                    index.setdefault(word, []).append(words)
+            triggered[words].add(r.id, [pattern])
         if phrase_docs:
             _add(r, phrases.add, r.id, phrase_docs)
         for i, pattern in enumerate(dep):
             _add(r, dependency.add, f"{r.id}#{i}", [pattern])
-    _COMPILED[key] = Compiled(matcher, phrases, dependency, key)
+    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, triggered, index)
     return _COMPILED[key]
 
 
@@ -128,8 +196,12 @@ def _matches(doc: Doc, compiled: Compiled, rule: Rule) -> list[tuple[int, int]]:
     def run() -> dict[str, set[tuple[int, int]]]:
         found: dict[str, set[tuple[int, int]]] = {}
         strings = doc.vocab.strings
-        if len(compiled.matcher):
-            for match_id, s, e in compiled.matcher(doc):
+        matchers = [compiled.matcher] if len(compiled.matcher) else []
+        if compiled.index:
+            active = {words for word in _words_of(doc) for words in compiled.index.get(word, ())}
+            matchers += [compiled.triggered[words] for words in active]
+        for matcher in matchers:
+            for match_id, s, e in matcher(doc):
                 found.setdefault(strings[match_id], set()).add((s, e))
         if len(compiled.phrases):
             for match_id, s, e in compiled.phrases(doc):
