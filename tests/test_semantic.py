@@ -138,17 +138,16 @@ def test_corpus_is_held_out() -> None:
 def test_wide_gaps_are_split_and_rare_words_gate_patterns(nlp) -> None:
     """Splitting {n,m} gaps into fixed lengths and running a pattern only on Docs holding its
     rarest required word finds exactly the spans spaCy's Matcher finds on the pattern as written."""
-    from spacy.lang.en.stop_words import STOP_WORDS
     from spacy.matcher import Matcher
 
-    from postcheck.detectors.semantic import _split_ranges, _triggers
+    from postcheck.detectors.semantic import COMMON_WORDS, _split_ranges, _triggers
 
     pattern = [{"LOWER": {"NOT_IN": ["not"]}}, {"LOWER": {"IN": ["friend", "follow"]}}, {"LOWER": "request"},
                {"LOWER": {"NOT_IN": ["?"]}, "OP": "{0,12}"}, {"LOWER": "accepted"}]
     split = _split_ranges(pattern)
     assert len(split) == 13 and all("OP" not in t for p in split for t in p)
-    assert _triggers(pattern, STOP_WORDS) == frozenset({"request"})
-    assert _triggers([{"LOWER": {"NOT_IN": ["x"]}}, {"LOWER": {"IN": ["the", "a"]}}], STOP_WORDS) is None
+    assert _triggers(pattern, COMMON_WORDS) == frozenset({"request"})
+    assert _triggers([{"LOWER": {"NOT_IN": ["x"]}}, {"LOWER": {"IN": ["the", "a"]}}], COMMON_WORDS) is None
     doc = nlp("Sent him a friend request on Monday after his discharge and he has accepted, so we can chat now. "
               "A follow request was sent and accepted.")
     whole, parts = Matcher(nlp.vocab), Matcher(nlp.vocab)

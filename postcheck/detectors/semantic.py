@@ -52,6 +52,15 @@ class Compiled:
 
 
 FIRST_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
+# Words found in more than about one draft in twenty: a pattern needing one of them is tried on
+# every draft (gating on them would cost more than it saves).
+COMMON_WORDS = frozenset(
+    ". , : ; - ! ? \" ' ( ) the a an and or but to of in on at for from with by about as is are was were "
+    "be been being am 'm 's 're 've 'd 'll n't not no do does did have has had it its it's this that "
+    "these those i i'm me my we us our you your he him his she her they them their who what when "
+    "where why how if so just all one up out get got can will would could should today day week new "
+    "x please anyone every ward nurse staff team trust hospital nhs patient patients shift work".split()
+)
 
 
 def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
@@ -163,8 +172,6 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     compiled = _COMPILED.get(key)
     if compiled is not None:
         return compiled
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     matcher = Matcher(doc.vocab, validate=True)
     phrases = PhraseMatcher(doc.vocab, attr="LOWER")
     dependency = DependencyMatcher(doc.vocab, validate=True)
@@ -174,7 +181,7 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
         tokens, phrase_docs, dep = _patterns(doc, r, ctx)
         _add(r, Matcher(doc.vocab, validate=True).add, r.id, tokens) if tokens else None  # validate once, whole
         for pattern in tokens:
-            words = _triggers(pattern, STOP_WORDS)
+            words = _triggers(pattern, COMMON_WORDS)
             if words is None:  # nothing rare the pattern needs: try it on every Doc
                 matcher.add(r.id, [pattern])
                 continue
