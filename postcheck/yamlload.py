@@ -10,8 +10,23 @@ import yaml
 from postcheck.errors import PostcheckError
 
 
+def refuse_duplicate_keys(node: Any) -> None:
+    """YAML keeps the last of two equal keys without a word: in a matcher pattern
+    `{LOWER: {IN: [...]}, LOWER: {NOT_IN: [...]}}` the first condition silently vanished."""
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key is not None and key in seen:
+            raise yaml.MarkedYAMLError(problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark)
+        seen.add(key)
+
+
 class NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases: data files never need them."""
+    """SafeLoader that refuses anchors, aliases and duplicate keys: data files never need them."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[override]
+        refuse_duplicate_keys(node)
+        return super().construct_mapping(node, deep=deep)
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -22,14 +37,23 @@ class NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_CLoader = getattr(yaml, "CSafeLoader", None)  # libyaml's parser, when PyYAML was built with it
+_CSafe = getattr(yaml, "CSafeLoader", None)  # libyaml's parser, when PyYAML was built with it
+
+
+class _NoDuplicatesCLoader(_CSafe or yaml.SafeLoader):  # type: ignore[misc]
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[override]
+        refuse_duplicate_keys(node)
+        return super().construct_mapping(node, deep=deep)
+
+
+_CLoader = _NoDuplicatesCLoader if _CSafe is not None else None
 
 
 class FastLineLoader(_CLoader or yaml.SafeLoader):  # type: ignore[misc]
     """LineLoader on libyaml's parser (several times faster); aliases are refused beforehand."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[override]
-        mapping = super().construct_mapping(node, deep=deep)
+        mapping = super().construct_mapping(node, deep=deep)  # duplicate keys refused there
         mapping["__lines__"] = {key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value}
         mapping["__line__"] = node.start_mark.line + 1
         return mapping

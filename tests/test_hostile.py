@@ -478,3 +478,24 @@ def test_sarif_reports_unreadable_drafts_as_notifications() -> None:
         import jsonschema
 
         jsonschema.validate(log, json.loads(schema.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("where", ["front matter", "configuration", "pattern"])
+def test_duplicate_keys_are_reported_with_their_line(tmp_path: Path, where: str) -> None:
+    """YAML would keep the last of two equal keys and drop the first without a word."""
+    from postcheck.errors import PostcheckError
+    from postcheck.yamlload import load_text
+
+    draft = tmp_path / "d.txt"
+    draft.write_text("Proud of the team today.")
+    if where == "front matter":
+        draft = tmp_path / "dup.md"
+        draft.write_text("---\naccount: personal\nplatform: x\naccount: official\n---\nhello\n")
+        assert_one_line_error(check(str(draft)), f"{draft}:4:", "duplicate key 'account'")
+    elif where == "configuration":
+        target = tmp_path / "dup.yaml"
+        target.write_text("policies: [bht]\npolicies: [hra]\n")
+        assert_one_line_error(check(str(draft), "--config", str(target)), f"{target}:2:", "duplicate key 'policies'")
+    else:
+        with pytest.raises(PostcheckError, match=r"rule\.yml:2: .*duplicate key 'LOWER'"):
+            load_text("patterns:\n  - [{LOWER: {IN: [he, she]}, LOWER: {NOT_IN: [you]}}]\n", "rule.yml", with_lines=True)
