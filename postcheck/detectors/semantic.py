@@ -47,8 +47,19 @@ class Compiled:
     # only on Docs holding one of them. spaCy's Matcher tries every pattern at every token and
     # evaluates each IN list in Python there, so most of its time went on patterns that could
     # not match the draft at all.
-    triggered: dict[frozenset[str], Matcher] = field(default_factory=dict)
+    # Built on first need from `pending` (a single draft needs few of them: a cold start pays for
+    # those alone); every pattern was validated when the rules were compiled.
+    pending: dict[frozenset[str], list[tuple[Rule, Any]]] = field(default_factory=dict)
     index: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    triggered: dict[frozenset[str], Matcher] = field(default_factory=dict)
+
+    def matcher_for(self, words: frozenset[str], vocab: Any) -> Matcher:
+        found = self.triggered.get(words)
+        if found is None:
+            found = self.triggered[words] = Matcher(vocab)
+            for rule, pattern in self.pending[words]:
+                _add(rule, found.add, rule.id, [pattern])
+        return found
 
 
 FIRST_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
@@ -172,29 +183,33 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     compiled = _COMPILED.get(key)
     if compiled is not None:
         return compiled
-    matcher = Matcher(doc.vocab, validate=True)
+    from spacy.schemas import validate_token_pattern
+
+    matcher = Matcher(doc.vocab)
     phrases = PhraseMatcher(doc.vocab, attr="LOWER")
     dependency = DependencyMatcher(doc.vocab, validate=True)
-    triggered: dict[frozenset[str], Matcher] = {}
+    pending: dict[frozenset[str], list[tuple[Rule, Any]]] = {}
     index: dict[str, list[frozenset[str]]] = {}
     for r in rules:
         tokens, phrase_docs, dep = _patterns(doc, r, ctx)
-        _add(r, Matcher(doc.vocab, validate=True).add, r.id, tokens) if tokens else None  # validate once, whole
         for pattern in tokens:
+            errors = validate_token_pattern(pattern)
+            if errors:
+                raise PostcheckError(r.path or r.id, f"invalid matcher pattern: {errors[0]}")
             words = _triggers(pattern, COMMON_WORDS)
             if words is None:  # nothing rare the pattern needs: try it on every Doc
-                matcher.add(r.id, [pattern])
+                _add(r, matcher.add, r.id, [pattern])
                 continue
-            if words not in triggered:
-                triggered[words] = Matcher(doc.vocab)
+            if words not in pending:
+                pending[words] = []
                 for word in words:
                     index.setdefault(word, []).append(words)
-            triggered[words].add(r.id, [pattern])
+            pending[words].append((r, pattern))
         if phrase_docs:
             _add(r, phrases.add, r.id, phrase_docs)
         for i, pattern in enumerate(dep):
             _add(r, dependency.add, f"{r.id}#{i}", [pattern])
-    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, triggered, index)
+    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, pending, index)
     return _COMPILED[key]
 
 
@@ -206,7 +221,7 @@ def _matches(doc: Doc, compiled: Compiled, rule: Rule) -> list[tuple[int, int]]:
         matchers = [compiled.matcher] if len(compiled.matcher) else []
         if compiled.index:
             active = {words for word in _words_of(doc) for words in compiled.index.get(word, ())}
-            matchers += [compiled.triggered[words] for words in active]
+            matchers += [compiled.matcher_for(words, doc.vocab) for words in active]
         for matcher in matchers:
             for match_id, s, e in matcher(doc):
                 found.setdefault(strings[match_id], set()).add((s, e))
