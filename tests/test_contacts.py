@@ -16,6 +16,8 @@ from conftest import categories
     "Her flat is just off the high street, HP21 8XX, send flowers there",
     "DM me your full name and date of birth and I'll look up your results",
     "Pop your address and phone number in the comments to get a free sample",
+    "So sorry about the wait, inbox me your dad's NHS number and I'll chase it",
+    "Youth club Q&A tonight! Drop your age and where you live below and I'll message you",
 ])
 def test_positives(checker, text: str) -> None:
     assert "contact-details" in categories(checker(text))
@@ -32,6 +34,8 @@ def test_positives(checker, text: str) -> None:
     ("Fun run at 10am on 12/05/2025, 5k, bring water", {}),
     ("Shift pattern is 07:30 to 20:00, three long days a week", {}),
     ("PALS can help: pals@example.nhs.uk", {}),
+    ("My daughter's date of birth is on the same day as my mum's, what are the odds", {}),
+    ("Don't ever post your mum's NHS number online, even in a closed group", {}),
 ])
 def test_hard_negatives(checker, text: str, meta: dict) -> None:
     assert "contact-details" not in categories(checker(text, **meta))
