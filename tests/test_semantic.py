@@ -52,6 +52,7 @@ HARD_NEGATIVES = [
     "Mrs Adeyemi's family asked us to share this picture of her with the team who cared for her, shared with their permission 💙",
     "Recorded a voice note for my nan's 90th, she loves hearing about my shifts",
     "Pictures of her dog are the only thing keeping my sister going through her nursing degree",
+    "Please don't ever post your mum's NHS number online, call PALS instead",
 ]
 
 
