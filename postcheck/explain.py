@@ -5,7 +5,7 @@ from __future__ import annotations
 from postcheck.errors import PostcheckError
 from postcheck.model import CATEGORIES
 from postcheck.policy.packs import Pack, load_packs, select
-from postcheck.ruleset import categories_doc, load_rules
+from postcheck.ruleset import categories_doc, rule_summaries
 
 
 def _packs(policy: tuple[str, ...], pack_dirs: tuple[str, ...]) -> list[Pack]:
@@ -22,7 +22,7 @@ def _clause_lines(category: str, packs: list[Pack]) -> list[str]:
 
 def list_rules(policy: tuple[str, ...] = (), pack_dirs: tuple[str, ...] = ()) -> str:
     packs = _packs(policy, pack_dirs)
-    rules = load_rules()
+    rules = rule_summaries()
     lines = [f"{'rule':34} {'category':26} clauses"]
     for rule in sorted(rules.values(), key=lambda r: (CATEGORIES.index(r.category), r.id)):
         refs = ", ".join(f"{p.id} {c.number}" for p in packs for c in p.clauses_for(rule.category))
@@ -37,7 +37,7 @@ def list_rules(policy: tuple[str, ...] = (), pack_dirs: tuple[str, ...] = ()) ->
 
 def explain_text(name: str, policy: tuple[str, ...] = (), pack_dirs: tuple[str, ...] = ()) -> str:
     packs = _packs(policy, pack_dirs)
-    rules = load_rules()
+    rules = rule_summaries()
     docs = categories_doc()
     if name in rules:
         rule = rules[name]

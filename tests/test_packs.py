@@ -48,3 +48,16 @@ def test_bad_pack_names_file_and_line(tmp_path: Path, content: str, message: str
         load_pack(path)
     assert message in str(info.value)
     assert str(info.value).startswith(f"{path}:{line}:")
+
+
+def test_rule_summaries_read_the_same_texts_as_the_full_loader() -> None:
+    """`rules` and `explain` read only the top-level fields; they must agree with the full load."""
+    from dataclasses import replace
+
+    from postcheck.ruleset import load_rules, rule_summaries
+
+    full = load_rules()
+    light = rule_summaries()
+    assert light.keys() == full.keys()
+    for rule_id, rule in full.items():
+        assert light[rule_id] == replace(rule, params={}), rule_id

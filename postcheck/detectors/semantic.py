@@ -273,6 +273,12 @@ def _shares_official(text: str, ctx: DetectorContext) -> bool:
     return any(account in lowered for account in ctx.official_accounts) and SHARE.search(text) is not None
 
 
+def _has(doc: Doc, name: str) -> bool:
+    """Whether the draft holds a term of lexicon `name`, searched once per draft (rules share
+    lexicons, and a lexicon's regular expression is the costliest part of a rule's check)."""
+    return cached(doc, f"has:{name}", lambda: has_term(text_of(doc), name))
+
+
 def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     p: dict[str, Any] = rule.params
     official = is_official(doc)
@@ -281,11 +287,11 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     if p.get("skip_official_share") and _shares_official(text_of(doc), ctx):
         return []
     text = text_of(doc)
-    if any(has_term(text, name) for name in p.get("unless") or []):
+    if any(_has(doc, name) for name in p.get("unless") or []):
         return []
     hits: list[Hit] = []
     required = p.get("requires") or []
-    if not required or any(has_term(text, name) for name in required):
+    if not required or any(_has(doc, name) for name in required):
         for start, end in _matches(doc, _compile(doc, rule, ctx), rule):
             span = doc[start:end]
             sentence = _sentence(doc, span)
@@ -300,10 +306,10 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             hits.append(hit(rule, span.start_char, span.end_char, float(p.get("confidence", 0.85)), p.get("why", "matched a rule pattern")))
     if hits or not p.get("classifier") or not text_of(doc).strip():
         return hits
-    if any(has_term(text, name) for name in p.get("classifier_unless", [])):
+    if any(_has(doc, name) for name in p.get("classifier_unless", [])):
         return []  # words that show the draft is about something else (a drill, a plan)
     needed = p.get("classifier_requires") or []
-    if needed and not any(has_term(text, name) for name in needed):
+    if needed and not any(_has(doc, name) for name in needed):
         return []  # nobody the category is about is mentioned (no child for safeguarding)
     threshold = ctx.thresholds.get(rule.category)
     score = (doc.cats or {}).get(rule.category)
