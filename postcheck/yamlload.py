@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,15 @@ class FastLineLoader(_CLoader or yaml.SafeLoader):  # type: ignore[misc]
         return mapping
 
 
+# An anchor (&a) or alias (*a) starts a node: after a space, a line start, '[', '{', ',', ':',
+# '?' or '-'. A text with no such mark cannot hold one, and need not be scanned.
+ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:?-])[&*][^\s\[\]{},]", re.MULTILINE)
+
+
 def _refuse_aliases(text: str) -> None:
     """libyaml's composer cannot be told to refuse aliases, so look at its events first."""
+    if ANCHOR_OR_ALIAS.search(text) is None:
+        return
     for event in yaml.parse(text, Loader=_CLoader):
         if isinstance(event, yaml.AliasEvent):
             raise yaml.MarkedYAMLError(problem="YAML aliases are not allowed", problem_mark=event.start_mark)

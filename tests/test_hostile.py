@@ -499,3 +499,16 @@ def test_duplicate_keys_are_reported_with_their_line(tmp_path: Path, where: str)
     else:
         with pytest.raises(PostcheckError, match=r"rule\.yml:2: .*duplicate key 'LOWER'"):
             load_text("patterns:\n  - [{LOWER: {IN: [he, she]}, LOWER: {NOT_IN: [you]}}]\n", "rule.yml", with_lines=True)
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n", "a: &x [1]\nb: [*x]\n", "a: &x 1\nb: {c: *x}\n", "- &x 1\n- *x\n",
+    "a: &x 1\nb: [1,*x]\n", "? &x a\n: 1\n? *x\n: 2\n", "a: &x 1\nb:\n  *x\n",
+])
+def test_the_quick_alias_check_never_misses_one(text: str) -> None:
+    from postcheck.errors import PostcheckError
+    from postcheck.yamlload import ANCHOR_OR_ALIAS, load_text
+
+    assert ANCHOR_OR_ALIAS.search(text)
+    with pytest.raises(PostcheckError, match="aliases"):
+        load_text(text, "t.yml", with_lines=True)
