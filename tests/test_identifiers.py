@@ -50,6 +50,7 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Met Gary Lineker at the station this morning",
     "We celebrated Eid on the ward today, the HCAs brought in the best sweets ever",
     "Priya (29) from our finance team has just finished her first marathon, legend",
+    "Meet Tariq, one of our new student nurses on Ward 7! He joined us in September and loves placement.",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))
