@@ -51,6 +51,8 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "We celebrated Eid on the ward today, the HCAs brought in the best sweets ever",
     "Priya (29) from our finance team has just finished her first marathon, legend",
     "Meet Tariq, one of our new student nurses on Ward 7! He joined us in September and loves placement.",
+    "Rumours aside, Ashcombe Hospital is keeping its A&E open, admitted patients will not be moved #ChooseWell",
+    "# Nights\n\nShe was admitted at 2am and I still think about her",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))
@@ -62,6 +64,7 @@ def test_hard_negatives(checker, text: str) -> None:
     ("MRN 00456721 needs a repeat CT before handover", "identifiers.hospital-number"),
     ("Lovely lady, DOB 02/11/1937, asking for tea at 3am on the ward", "identifiers.date-of-birth"),
     ("82yo with a fractured hip in majors tonight, waited 14 hours", "identifiers.age-condition"),
+    ("Terence Ward in bay 4 pulled his cannula out again, third time tonight", "identifiers.patient-name"),
     ("Kayleigh (7), one of our regulars on the diabetes clinic list, finally did her own injection today", "identifiers.patient-name"),
 ])
 def test_other_identifiers(checker, text: str, rule: str) -> None:

@@ -212,10 +212,20 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
     return [
         (s, e, h)
         for (s, e), h in sorted(found.items())
-        if not STAFF_BEFORE.search(text[max(0, s - 25) : s]) and not STAFF_TITLE.match(text[s:e])
+        if not STAFF_BEFORE.search(text[max(0, s - 25) : s])
+        and not STAFF_TITLE.match(text[s:e])
+        and not HASHTAG_OR_HEADING.search(text[max(0, s - 40) : s])
+        and not (not h and PLACE_AFTER.match(text, e))
     ]
 
 
+# '#ChooseWell', '# Nights': a hashtag or a markdown heading, not a name.
+HASHTAG_OR_HEADING = re.compile(r"(?:#|(?:^|\n)[ \t]*#+[ \t]*)$")
+# 'Royal Brookfield A&E', 'Hollybrook Hospital': a place named after someone or something.
+PLACE_AFTER = re.compile(
+    r"(?:'s|’s)?\s+(?:A&E|ED|Hospital|Hospitals|Infirmary|Trust|Surgery|Practice|Clinic|Centre|Center|"
+    r"Hospice|Medical|NHS|Primary|Academy|School|College)\b"
+)
 FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
 AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,|\s*\(\s*(?:aged\s*)?\d{1,2}[^)]{0,8}\)")
 
