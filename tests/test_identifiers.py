@@ -53,6 +53,8 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Meet Tariq, one of our new student nurses on Ward 7! He joined us in September and loves placement.",
     "Rumours aside, Ashcombe Hospital is keeping its A&E open, admitted patients will not be moved #ChooseWell",
     "# Nights\n\nShe was admitted at 2am and I still think about her",
+    "Huge thanks to Joanne from the day unit for covering my shift, you're a star",
+    "Poor Leanne from our ward has had a rough week, send her some love girls",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))
@@ -64,6 +66,8 @@ def test_hard_negatives(checker, text: str) -> None:
     ("MRN 00456721 needs a repeat CT before handover", "identifiers.hospital-number"),
     ("Lovely lady, DOB 02/11/1937, asking for tea at 3am on the ward", "identifiers.date-of-birth"),
     ("82yo with a fractured hip in majors tonight, waited 14 hours", "identifiers.age-condition"),
+    ("Bumped into Gerald from the memory clinic in Tesco, he told the whole queue about his dementia", "identifiers.patient-name"),
+    ("the lady in chair 6 on the chemo unit knitted me a scarf today, she's 80 and on her last cycle", "identifiers.bed-location"),
     ("Terence Ward in bay 4 pulled his cannula out again, third time tonight", "identifiers.patient-name"),
     ("Kayleigh (7), one of our regulars on the diabetes clinic list, finally did her own injection today", "identifiers.patient-name"),
 ])

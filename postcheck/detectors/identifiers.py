@@ -175,7 +175,10 @@ def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and span[0].is_sent_start and group not in "ce" and span[0].pos_ != "PROPN":
             continue
-        spans.append((start, end, group in "ae"))
+        words = match.group(0).lower().split()
+        childlike = group == "a" and (words[0] in ("little", "baby", "wee") or len(words) > 2)
+        spans.append((start, end, group == "e" or childlike))  # not 'lovely Sarah', 'poor Leanne'
+
     return spans
 
 
@@ -226,6 +229,11 @@ PLACE_AFTER = re.compile(
     r"(?:'s|’s)?\s+(?:A&E|ED|Hospital|Hospitals|Infirmary|Trust|Surgery|Practice|Clinic|Centre|Center|"
     r"Hospice|Medical|NHS|Primary|Academy|School|College)\b"
 )
+CARE_PLACE_AFTER = re.compile(
+    r"\s+from\s+(?:the\s+)?(?:(?!(?:our|my|your|their)\b)[\w'’-]+\s+){0,2}?(?:ward|unit|clinic|day\s+centre|dialysis|chemo|"
+    r"oncology|outpatients|hospice|care\s+home|caseload|memory\s+clinic)\b",
+    re.IGNORECASE,
+)
 FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
 AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,|\s*\(\s*(?:aged\s*)?\d{1,2}[^)]{0,8}\)")
 
@@ -252,12 +260,13 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         after = text[end : end + 30]
         strong = has_term(sentence, "care-strong") or _own_condition().search(sentence) is not None
         weak = has_term(sentence, "care-weak")
+        staff = has_term(own, "staff-cues") and _own_condition().search(sentence) is None
         tied = (
             PATIENT_TIED.search(before) is not None
             or re.match(r"\s+(?:in|on|from)\s+" + UNIT, after) is not None
             or (AGE_APPOSITION.match(after) is not None and (weak or strong))
+            or (CARE_PLACE_AFTER.match(text, end) is not None and not staff)  # 'Gary from the day centre', not 'from our ward'
         )
-        staff = has_term(own, "staff-cues") and _own_condition().search(sentence) is None
         if tied or (strong and not staff):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"
             hits.append(hit(rule, start, end, 0.9 if honorific or tied else 0.8, why))
@@ -267,7 +276,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
 
 
 LOCATION = re.compile(
-    r"\b(?:beds?|bay|side[ -]?room|SR|cubicle|cube|ward|resus)\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b",
+    r"\b(?:beds?|bay|side[ -]?room|SR|cubicle|cube|ward|resus|room|chair|cot|trolley)\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b",
     re.IGNORECASE,
 )
 VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
