@@ -59,9 +59,12 @@ def _rule_from(path: Path, root: Path) -> Rule:
                 re.compile(pattern)
             except re.error as exc:
                 raise PostcheckError(where, f"invalid regular expression {pattern!r}: {exc}", line_of(params, key)) from None
-    rel = path.relative_to(root).with_suffix("")
+    return _make_rule(data, path, root, bool(data.get("requires_clause", False)), strip_lines(params))
+
+
+def _make_rule(data: dict[str, Any], path: Path, root: Path, requires_clause: bool, params: dict[str, Any]) -> Rule:
     return Rule(
-        id=".".join(rel.parts),
+        id=".".join(path.relative_to(root).with_suffix("").parts),
         kind=data["kind"],
         category=data["category"],
         message=data["message"].strip(),
@@ -69,9 +72,9 @@ def _rule_from(path: Path, root: Path) -> Rule:
         finds=data["finds"].strip(),
         example=data["example"].strip(),
         instead=str(data.get("instead", "")).strip(),
-        requires_clause=bool(data.get("requires_clause", False)),
-        params=strip_lines(params),
-        path=where,
+        requires_clause=requires_clause,
+        params=params,
+        path=str(path),
     )
 
 
@@ -128,19 +131,8 @@ def rule_summaries(root: str | None = None) -> dict[str, Rule]:
         if data is None or any(not str(data.get(k, "")).strip() for k in REQUIRED) or data["category"] not in CATEGORIES:
             rule = _rule_from(path, base)
         else:
-            rel = path.relative_to(base).with_suffix("")
-            rule = Rule(
-                id=".".join(rel.parts),
-                kind=data["kind"],
-                category=data["category"],
-                message=data["message"].strip(),
-                fix=data["fix"].strip(),
-                finds=data["finds"].strip(),
-                example=data["example"].strip(),
-                instead=str(data.get("instead", "")).strip(),
-                requires_clause=str(data.get("requires_clause", "")).lower() in ("true", "yes"),
-                path=str(path),
-            )
+            clause = str(data.get("requires_clause", "")).lower() in ("true", "yes")
+            rule = _make_rule(data, path, base, clause, {})
         rules[rule.id] = rule
     return rules
 
