@@ -55,6 +55,7 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "# Nights\n\nShe was admitted at 2am and I still think about her",
     "Huge thanks to Joanne from the day unit for covering my shift, you're a star",
     "Poor Leanne from our ward has had a rough week, send her some love girls",
+    "Flu clinic moved: book at Riverside Surgery or St Aldric's Hospital, patients over 65 first",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))

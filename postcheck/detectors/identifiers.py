@@ -218,7 +218,7 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         if not STAFF_BEFORE.search(text[max(0, s - 25) : s])
         and not STAFF_TITLE.match(text[s:e])
         and not HASHTAG_OR_HEADING.search(text[max(0, s - 40) : s])
-        and not (not h and PLACE_AFTER.match(text, e))
+        and not (not h and (PLACE_AFTER.match(text, e) or PLACE_NAME.search(text[s:e])))
     ]
 
 
@@ -234,6 +234,8 @@ CARE_PLACE_AFTER = re.compile(
     r"oncology|outpatients|hospice|care\s+home|caseload|memory\s+clinic)\b",
     re.IGNORECASE,
 )
+# 'Riverside Surgery', "St Aldric's": the entity itself names a place.
+PLACE_NAME = re.compile(r"^(?:St|St\.|Saint)\s|\s(?:Hospital|Infirmary|Surgery|Practice|Clinic|Centre|Hospice|Trust|School|Academy)$")
 FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
 AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,|\s*\(\s*(?:aged\s*)?\d{1,2}[^)]{0,8}\)")
 
