@@ -96,6 +96,12 @@ def has_term(text: str, lexicon_name: str) -> bool:
     return lexicon_regex(lexicon_name).search(text) is not None
 
 
+def doc_has_term(doc: Doc, lexicon_name: str) -> bool:
+    """has_term over the whole draft, searched once per Doc however many detectors ask (rules
+    share lexicons, and a lexicon's regular expression is the costliest part of their checks)."""
+    return cached(doc, f"has:{lexicon_name}", lambda: has_term(text_of(doc), lexicon_name))
+
+
 def in_url(text: str, start: int, end: int) -> bool:
     return any(m.start() <= start and end <= m.end() for m in URL.finditer(text))
 

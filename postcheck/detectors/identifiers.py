@@ -11,6 +11,7 @@ from postcheck.detectors.base import (
     DetectorContext,
     acts_as_subject,
     cached,
+    doc_has_term,
     has_term,
     hit,
     in_url,
@@ -178,7 +179,6 @@ def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
         words = match.group(0).lower().split()
         childlike = group == "a" and (words[0] in ("little", "baby", "wee") or len(words) > 2)
         spans.append((start, end, group == "e" or childlike))  # not 'lovely Sarah', 'poor Leanne'
-
     return spans
 
 
@@ -192,7 +192,7 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
     found: dict[tuple[int, int], bool] = {}
     for match in HONORIFIC.finditer(text_of(doc)):
         found[match.span()] = True
-    simulation = has_term(text_of(doc), "simulation-cues")
+    simulation = doc_has_term(doc, "simulation-cues")
     for start, end, sure in _slot_names(doc):
         if not any(s <= start and end <= e for s, e in found):
             found[(start, end)] = sure

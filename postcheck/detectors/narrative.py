@@ -6,7 +6,16 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from postcheck.detectors.base import DetectorContext, acts_as_subject, has_term, hit, is_compound, is_official, text_of
+from postcheck.detectors.base import (
+    DetectorContext,
+    acts_as_subject,
+    doc_has_term,
+    has_term,
+    hit,
+    is_compound,
+    is_official,
+    text_of,
+)
 from postcheck.model import Hit
 from postcheck.ruleset import Rule, lexicon
 
@@ -101,7 +110,7 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     shorthand = [m.span("noun") for m in SHORTHAND.finditer(text)]
     candidates += shorthand
     candidates += [m.span() for m in AGE_NOUN.finditer(text)]
-    simulated = has_term(text, "simulation-cues")
+    simulated = doc_has_term(doc, "simulation-cues")
     identified = set() if simulated else set(_identified_people(doc))
     candidates += identified
     numbered = any(h["rule"] in NUMBER_RULES for h in doc._.postcheck_hits or [] if (h["start"], h["end"]) in identified)

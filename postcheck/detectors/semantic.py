@@ -29,7 +29,7 @@ from typing import Any
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from postcheck.detectors.base import DetectorContext, cached, has_term, hit, is_official, text_of
+from postcheck.detectors.base import DetectorContext, cached, doc_has_term, hit, is_official, text_of
 from postcheck.errors import PostcheckError
 from postcheck.model import Hit
 from postcheck.ruleset import Rule, lexicon, load_rules
@@ -39,7 +39,7 @@ QUOTES = re.compile(r"[\"“”]")
 
 @dataclass(frozen=True)
 class Compiled:
-    matcher: Matcher  # patterns that may start anywhere (or on a common word): run on every Doc
+    matcher: Matcher  # patterns needing no uncommon word: run on every Doc
     phrases: PhraseMatcher
     dependency: DependencyMatcher
     key: tuple[int, str]
@@ -62,7 +62,7 @@ class Compiled:
         return found
 
 
-FIRST_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
+WORD_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
 # Words found in more than about one draft in twenty: a pattern needing one of them is tried on
 # every draft (gating on them would cost more than it saves).
 COMMON_WORDS = frozenset(
@@ -78,7 +78,7 @@ def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
     """The lower-cased words a required token must be, or None if it is not a word list."""
     if token.get("OP") not in (None, "+"):
         return None
-    for attr in FIRST_ATTRS:
+    for attr in WORD_ATTRS:
         value = token.get(attr)
         if isinstance(value, str):
             return frozenset({value.lower()})
@@ -172,8 +172,8 @@ def _add(rule: Rule, add: Any, *args: Any) -> None:
 
 
 def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
-    """Matchers for the semantic rules of rules/checks, all in one Matcher and one PhraseMatcher
-    (one pass over a Doc serves every rule), or for one rule given on its own."""
+    """Matchers for the semantic rules of rules/checks, shared by every rule (one pass over a Doc
+    serves them all), or for one rule given on its own."""
     key = (id(doc.vocab), "")
     if rule.id not in load_rules() or load_rules()[rule.id] is not rule:
         key = (id(doc.vocab), rule.id)
@@ -273,12 +273,6 @@ def _shares_official(text: str, ctx: DetectorContext) -> bool:
     return any(account in lowered for account in ctx.official_accounts) and SHARE.search(text) is not None
 
 
-def _has(doc: Doc, name: str) -> bool:
-    """Whether the draft holds a term of lexicon `name`, searched once per draft (rules share
-    lexicons, and a lexicon's regular expression is the costliest part of a rule's check)."""
-    return cached(doc, f"has:{name}", lambda: has_term(text_of(doc), name))
-
-
 def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     p: dict[str, Any] = rule.params
     official = is_official(doc)
@@ -287,11 +281,11 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     if p.get("skip_official_share") and _shares_official(text_of(doc), ctx):
         return []
     text = text_of(doc)
-    if any(_has(doc, name) for name in p.get("unless") or []):
+    if any(doc_has_term(doc, name) for name in p.get("unless") or []):
         return []
     hits: list[Hit] = []
     required = p.get("requires") or []
-    if not required or any(_has(doc, name) for name in required):
+    if not required or any(doc_has_term(doc, name) for name in required):
         for start, end in _matches(doc, _compile(doc, rule, ctx), rule):
             span = doc[start:end]
             sentence = _sentence(doc, span)
@@ -306,10 +300,10 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             hits.append(hit(rule, span.start_char, span.end_char, float(p.get("confidence", 0.85)), p.get("why", "matched a rule pattern")))
     if hits or not p.get("classifier") or not text_of(doc).strip():
         return hits
-    if any(_has(doc, name) for name in p.get("classifier_unless", [])):
+    if any(doc_has_term(doc, name) for name in p.get("classifier_unless", [])):
         return []  # words that show the draft is about something else (a drill, a plan)
     needed = p.get("classifier_requires") or []
-    if needed and not any(_has(doc, name) for name in needed):
+    if needed and not any(doc_has_term(doc, name) for name in needed):
         return []  # nobody the category is about is mentioned (no child for safeguarding)
     threshold = ctx.thresholds.get(rule.category)
     score = (doc.cats or {}).get(rule.category)
