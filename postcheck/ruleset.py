@@ -137,7 +137,7 @@ def rule_summaries(root: str | None = None) -> dict[str, Rule]:
     return rules
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=None)  # every lexicon, once (there are more than 64)
 def lexicon(name: str, root: str | None = None) -> tuple[str, ...]:
     """The terms of `rules/lexicons/<name>.yml`; terms starting `re:` are regular expressions."""
     path = (Path(root) if root else rules_dir() / "lexicons") / f"{name}.yml"
@@ -161,7 +161,7 @@ def term_pattern(terms: tuple[str, ...] | list[str]) -> str:
     return r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])"
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=None)
 def lexicon_regex(name: str, case_sensitive: bool = False) -> re.Pattern[str]:
     """One compiled regex for a lexicon, word-bounded, compiled once per process."""
     return re.compile(term_pattern(lexicon(name)), 0 if case_sensitive else re.IGNORECASE)
