@@ -23,6 +23,7 @@ that scored highest. Matchers are compiled once per process and vocabulary.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ class Compiled:
         if found is None:
             found = self.triggered[words] = Matcher(vocab)
             for rule, pattern in self.pending[words]:
-                _add(rule, found.add, rule.id, [pattern])
+                _add(rule, found.add, rule.id, [_expand(pattern)])
         return found
 
 
@@ -74,8 +75,20 @@ COMMON_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=None)
+def _one_words(name: str) -> tuple[str, ...]:
+    """The one-word terms of a lexicon, lower-cased: what 'lex:NAME' in a pattern list means."""
+    return tuple(sorted({t.lower() for t in lexicon(name) if " " not in t and not t.startswith("re:")}))
+
+
+@lru_cache(maxsize=None)
+def _word_set(name: str) -> frozenset[str]:
+    return frozenset(_one_words(name))
+
+
 def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
-    """The lower-cased words a required token must be, or None if it is not a word list."""
+    """The lower-cased words a required token must be, or None if it is not a word list
+    ('lex:NAME' in the list counts as the lexicon's one-word terms)."""
     if token.get("OP") not in (None, "+"):
         return None
     for attr in WORD_ATTRS:
@@ -83,15 +96,32 @@ def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
         if isinstance(value, str):
             return frozenset({value.lower()})
         if isinstance(value, dict) and set(value) == {"IN"}:
-            return frozenset(str(v).lower() for v in value["IN"])
+            return _in_words(tuple(map(str, value["IN"])))
     return None
 
 
-def _triggers(pattern: list[dict[str, Any]], common: frozenset[str] | set[str]) -> frozenset[str] | None:
+@lru_cache(maxsize=None)
+def _in_words(words: tuple[str, ...]) -> frozenset[str]:
+    """An IN list's words, lower-cased, lexicons expanded (rules repeat the same lists)."""
+    found = frozenset(w.lower() for w in words if not w.startswith("lex:"))
+    return found.union(*(_word_set(w[4:]) for w in words if w.startswith("lex:")))
+
+
+def _triggers(
+    pattern: list[dict[str, Any]], common: frozenset[str] | set[str], seen: dict[int, Any] | None = None
+) -> frozenset[str] | None:
     """Words of which a Doc must hold one for the pattern to match: the smallest word list of
     a required token with no common word in it (a NOT_IN guard, a wildcard or 'the' says
-    nothing), or None when every required token can be anything or a common word."""
-    options = [words for words in map(_token_words, pattern) if words and not words & common]
+    nothing), or None when every required token can be anything or a common word. `seen`
+    keeps each token's words by identity (the split copies of a pattern share their tokens)."""
+    def words_of(token: dict[str, Any]) -> frozenset[str] | None:
+        if seen is None:
+            return _token_words(token)
+        if id(token) not in seen:
+            seen[id(token)] = (token, _token_words(token))  # the token is kept so its id stays its own
+        return seen[id(token)][1]
+
+    options = [words for words in map(words_of, pattern) if words and not words & common]
     return min(options, key=len) if options else None
 
 
@@ -102,14 +132,21 @@ def _words_of(doc: Doc) -> set[str]:
 _COMPILED: dict[tuple[int, str], Compiled] = {}
 
 
-def _yaml_booleans(value: Any) -> bool:
-    """YAML reads unquoted on/off/yes/no/true as booleans; inside a pattern they are words."""
+BOOLEAN_KEYS = frozenset({"OP", "op", "IS_ALPHA", "IS_UPPER", "IS_TITLE", "IS_DIGIT", "IS_PUNCT", "LIKE_NUM", "IS_SENT_START", "IS_STOP"})
+
+
+def _scan(value: Any, lexicons: set[str]) -> bool:
+    """Adds the lexicons a pattern names ('lex:NAME' anywhere in it) to `lexicons`; True if it
+    holds a YAML boolean where a word belongs (YAML reads unquoted on/off/yes/no/true as
+    booleans; inside a pattern they are words). Word lists are looked at in one pass each."""
     if isinstance(value, bool):
         return True
     if isinstance(value, dict):
-        return any(_yaml_booleans(v) for k, v in value.items() if k not in ("OP", "op", "IS_ALPHA", "IS_UPPER", "IS_TITLE", "IS_DIGIT", "IS_PUNCT", "LIKE_NUM", "IS_SENT_START", "IS_STOP"))
+        return any([_scan(v, lexicons) for k, v in value.items() if k not in BOOLEAN_KEYS])
     if isinstance(value, list):
-        return any(_yaml_booleans(v) for v in value)
+        words = [v for v in value if v.__class__ is str]
+        lexicons.update(w[4:] for w in words if w[:4] == "lex:")
+        return len(words) < len(value) and any([_scan(v, lexicons) for v in value if v.__class__ is not str])
     return False
 
 
@@ -121,7 +158,7 @@ def _expand(value: Any) -> Any:
         out: list[Any] = []
         for item in value:
             if isinstance(item, str) and item.startswith("lex:"):
-                out += sorted({t.lower() for t in lexicon(item[4:]) if " " not in t and not t.startswith("re:")})
+                out += _one_words(item[4:])
             else:
                 out.append(_expand(item))
         return out
@@ -150,15 +187,19 @@ def _split_ranges(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _patterns(doc: Doc, rule: Rule, ctx: DetectorContext) -> tuple[list[Any], list[Doc], list[Any]]:
-    """A rule's token patterns, phrase Docs and dependency patterns, lexicons expanded."""
+    """A rule's token patterns (as written), phrase Docs and dependency patterns (lexicons
+    expanded)."""
     p = rule.params
-    if _yaml_booleans(p.get("patterns")) or _yaml_booleans(p.get("dependency")):
+    named: set[str] = set()  # lexicons the token patterns name
+    if _scan(p.get("patterns"), named) or _scan(p.get("dependency"), set()):
         raise PostcheckError(rule.path or rule.id, "a pattern holds a YAML boolean: quote words such as \"on\", \"off\", \"no\", \"yes\"")
     make_doc = ctx.make_doc or (lambda text: Doc(doc.vocab, words=text.split()))
     texts = [str(t) for t in p.get("phrases", []) or [] if not str(t).startswith("lex:")]
     texts += [t for name in p.get("phrases", []) or [] if str(name).startswith("lex:") for t in lexicon(str(name)[4:]) if not t.startswith("re:")]
-    tokens = [split for pattern in p.get("patterns", []) or [] for split in _split_ranges(_expand(pattern))]
+    tokens = list(p.get("patterns", []) or [])  # expanded as they are added to a matcher
     dependency = [_expand(pattern) for pattern in p.get("dependency", []) or []]
+    for name in named:
+        _one_words(name)  # a lexicon that does not exist is an error now, not on first use
     return tokens, [make_doc(t) for t in texts], dependency
 
 
@@ -190,21 +231,26 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     dependency = DependencyMatcher(doc.vocab, validate=True)
     pending: dict[frozenset[str], list[tuple[Rule, Any]]] = {}
     index: dict[str, list[frozenset[str]]] = {}
+    seen: dict[int, Any] = {}
     for r in rules:
-        tokens, phrase_docs, dep = _patterns(doc, r, ctx)
-        for pattern in tokens:
-            errors = validate_token_pattern(pattern)
+        written, phrase_docs, dep = _patterns(doc, r, ctx)
+        for raw in written:
+            # Validated as written: a 'lex:NAME' stands where its words will, and a {n,m} gap is
+            # what its split copies are. Expanding a lexicon costs, so a pattern is expanded
+            # only when a matcher that needs it is built.
+            errors = validate_token_pattern(raw) if isinstance(raw, list) else ["a pattern must be a list of tokens"]
             if errors:
                 raise PostcheckError(r.path or r.id, f"invalid matcher pattern: {errors[0]}")
-            words = _triggers(pattern, COMMON_WORDS)
-            if words is None:  # nothing rare the pattern needs: try it on every Doc
-                _add(r, matcher.add, r.id, [pattern])
-                continue
-            if words not in pending:
-                pending[words] = []
-                for word in words:
-                    index.setdefault(word, []).append(words)
-            pending[words].append((r, pattern))
+            for pattern in _split_ranges(raw):
+                words = _triggers(pattern, COMMON_WORDS, seen)
+                if words is None:  # nothing rare the pattern needs: try it on every Doc
+                    _add(r, matcher.add, r.id, [_expand(pattern)])
+                    continue
+                if words not in pending:
+                    pending[words] = []
+                    for word in words:
+                        index.setdefault(word, []).append(words)
+                pending[words].append((r, pattern))
         if phrase_docs:
             _add(r, phrases.add, r.id, phrase_docs)
         for i, pattern in enumerate(dep):
