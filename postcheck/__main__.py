@@ -1,3 +1,3 @@
-from postcheck.cli import main
+from postcheck.cli import entry
 
-main()
+entry()

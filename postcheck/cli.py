@@ -6,6 +6,7 @@ policies start fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import List, Optional
 
@@ -203,5 +204,29 @@ def main() -> None:
     app(args=args, prog_name="postcheck")
 
 
+def entry() -> None:
+    """The `postcheck` command: main(), then, when a check loaded spaCy, an immediate exit once
+    the output is flushed. Freeing the pipeline's objects one by one at interpreter shutdown
+    took 0.3 s of every cold check, and nothing is left to do by then (no file is open for
+    writing, a --jobs pool has already been closed)."""
+    try:
+        main()
+        code: int | str | None = 0
+    except SystemExit as exc:
+        code = exc.code
+    if "spacy" not in sys.modules:
+        raise SystemExit(code)
+    if not isinstance(code, int):  # None means 0; a message means 1, as SystemExit does
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: let the normal shutdown report it
+        raise SystemExit(code) from None
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    entry()

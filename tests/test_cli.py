@@ -143,3 +143,11 @@ def test_light_commands_do_not_import_spacy(command: list[str]) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, cwd=ROOT)
     assert "HEAVY []" in proc.stderr, proc.stderr
+
+
+def test_the_command_exits_fast_without_losing_output_or_its_code() -> None:
+    """`python -m postcheck` leaves by os._exit once a check ran: the output must be whole."""
+    proc = _run("--format", "json", "examples")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout == invoke("check", "--format", "json", "examples").stdout
+    assert _run("check", "no-such-draft.txt").returncode == 2

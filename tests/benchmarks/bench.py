@@ -42,7 +42,7 @@ def postcheck_command() -> list[str]:
     script = Path(sys.executable).parent / "postcheck"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from postcheck.cli import main; main()"]
+    return [sys.executable, "-c", "from postcheck.cli import entry; entry()"]
 
 
 def corpus_texts() -> list[str]:
