@@ -141,17 +141,44 @@ def test_wide_gaps_are_split_and_rare_words_gate_patterns(nlp) -> None:
     rarest required word finds exactly the spans spaCy's Matcher finds on the pattern as written."""
     from spacy.matcher import Matcher
 
-    from postcheck.detectors.semantic import COMMON_WORDS, _split_ranges, _triggers
+    from postcheck.detectors.semantic import COMMON_WORDS, _gate, _required, _split_ranges
 
     pattern = [{"LOWER": {"NOT_IN": ["not"]}}, {"LOWER": {"IN": ["friend", "follow"]}}, {"LOWER": "request"},
                {"LOWER": {"NOT_IN": ["?"]}, "OP": "{0,12}"}, {"LOWER": "accepted"}]
     split = _split_ranges(pattern)
     assert len(split) == 13 and all("OP" not in t for p in split for t in p)
-    assert _triggers(pattern, COMMON_WORDS) == frozenset({"request"})
-    assert _triggers([{"LOWER": {"NOT_IN": ["x"]}}, {"LOWER": {"IN": ["the", "a"]}}], COMMON_WORDS) is None
+    assert _gate(_required(pattern), COMMON_WORDS) == frozenset({"request"})
+    assert _required(pattern) == [frozenset({"friend", "follow"}), frozenset({"request"}), frozenset({"accepted"})]
+    common_only = [{"LOWER": {"NOT_IN": ["x"]}}, {"LOWER": {"IN": ["the", "a"]}}, {"LEMMA": "be"}]
+    assert _gate(_required(common_only), COMMON_WORDS) == frozenset({"be"})  # filed under common words
+    assert _gate(_required([{"POS": "PROPN"}, {"LOWER": {"NOT_IN": ["x"]}}]), COMMON_WORDS) is None
     doc = nlp("Sent him a friend request on Monday after his discharge and he has accepted, so we can chat now. "
               "A follow request was sent and accepted.")
     whole, parts = Matcher(nlp.vocab), Matcher(nlp.vocab)
     whole.add("x", [pattern])
     parts.add("x", split)
     assert sorted(whole(doc)) == sorted(set(parts(doc))) != []
+
+
+def test_a_filed_pattern_runs_only_where_every_word_it_needs_is_present(nlp) -> None:
+    """Patterns filed under a word list run on a Doc only if it holds a word of each list one
+    of them needs; where they do run, they find what a plain Matcher finds."""
+    from spacy.matcher import Matcher
+
+    from postcheck.detectors.base import DetectorContext
+    from postcheck.detectors.semantic import _compile, _words_of
+    from postcheck.ruleset import Rule
+
+    pattern = [{"LOWER": "i"}, {"LOWER": {"IN": ["was", "were"]}}, {"LOWER": "there"}, {"LOWER": "that"}, {"LOWER": "night"}]
+    rule = Rule("test.gate", "semantic", "complaint-response", "m", "f", "x", "e", params={"patterns": [pattern]})
+    ctx = DetectorContext(make_doc=nlp.make_doc)
+    plain = Matcher(nlp.vocab)
+    plain.add("test.gate", [pattern])
+    for text, runs in (("I was there that night, and it was calm.", True),
+                       ("I was on nights and it was calm.", False),  # 'i' and 'was' but no 'there'
+                       ("Was it that night?", False)):
+        doc = nlp(text)
+        compiled = _compile(doc, rule, ctx)
+        matchers = compiled.gated(_words_of(doc), doc.vocab)
+        assert bool(matchers) is runs, text
+        assert sorted(m for matcher in matchers for m in matcher(doc)) == sorted(plain(doc))

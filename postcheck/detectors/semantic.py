@@ -44,14 +44,17 @@ class Compiled:
     phrases: PhraseMatcher
     dependency: DependencyMatcher
     key: tuple[int, str]
-    # Patterns that need one of a few uncommon words, one Matcher per set of such words, run
-    # only on Docs holding one of them. spaCy's Matcher tries every pattern at every token and
-    # evaluates each IN list in Python there, so most of its time went on patterns that could
-    # not match the draft at all.
+    # Patterns filed by a word list they need (the rarest), one Matcher per list, run only on
+    # Docs holding a word of that list and of every other list one of its patterns needs.
+    # spaCy's Matcher tries every pattern at every token and evaluates each IN list in Python
+    # there, so most of its time went on patterns that could not match the draft at all.
     # Built on first need from `pending` (a single draft needs few of them: a cold start pays for
     # those alone); every pattern was validated when the rules were compiled.
     pending: dict[frozenset[str], list[tuple[Rule, Any]]] = field(default_factory=dict)
     index: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    # Per matcher, the word lists each of its patterns needs: a Doc with a word of the list a
+    # matcher is filed under runs it only if it holds a word of every list of one pattern.
+    needs: dict[frozenset[str], list[tuple[frozenset[str], ...]]] = field(default_factory=dict)
     triggered: dict[frozenset[str], Matcher] = field(default_factory=dict)
 
     def matcher_for(self, words: frozenset[str], vocab: Any) -> Matcher:
@@ -61,6 +64,15 @@ class Compiled:
             for rule, pattern in self.pending[words]:
                 _add(rule, found.add, rule.id, [_expand(pattern)])
         return found
+
+    def gated(self, words: set[str], vocab: Any) -> list[Matcher]:
+        """The filed matchers a Doc with these words may need."""
+        active = {key for word in words for key in self.index.get(word, ())}
+        return [
+            self.matcher_for(key, vocab)
+            for key in active
+            if any(all(not need.isdisjoint(words) for need in needs) for needs in self.needs[key])
+        ]
 
 
 WORD_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
@@ -107,13 +119,10 @@ def _in_words(words: tuple[str, ...]) -> frozenset[str]:
     return found.union(*(_word_set(w[4:]) for w in words if w.startswith("lex:")))
 
 
-def _triggers(
-    pattern: list[dict[str, Any]], common: frozenset[str] | set[str], seen: dict[int, Any] | None = None
-) -> frozenset[str] | None:
-    """Words of which a Doc must hold one for the pattern to match: the smallest word list of
-    a required token with no common word in it (a NOT_IN guard, a wildcard or 'the' says
-    nothing), or None when every required token can be anything or a common word. `seen`
-    keeps each token's words by identity (the split copies of a pattern share their tokens)."""
+def _required(pattern: list[dict[str, Any]], seen: dict[int, Any] | None = None) -> list[frozenset[str]]:
+    """The word lists of the pattern's required tokens: a Doc must hold a word of each for the
+    pattern to match. `seen` keeps each token's words by identity (a pattern's split copies
+    share their tokens)."""
     def words_of(token: dict[str, Any]) -> frozenset[str] | None:
         if seen is None:
             return _token_words(token)
@@ -121,8 +130,13 @@ def _triggers(
             seen[id(token)] = (token, _token_words(token))  # the token is kept so its id stays its own
         return seen[id(token)][1]
 
-    options = [words for words in map(words_of, pattern) if words and not words & common]
-    return min(options, key=len) if options else None
+    return [words for words in map(words_of, pattern) if words]
+
+
+def _gate(required: list[frozenset[str]], common: frozenset[str] | set[str]) -> frozenset[str] | None:
+    """The word list a pattern is filed under: the smallest with no common word in it, else the
+    smallest of all; None when no required token is a word list (the pattern runs on every Doc)."""
+    return min(required, key=lambda words: (bool(words & common), len(words))) if required else None
 
 
 def _words_of(doc: Doc) -> set[str]:
@@ -231,6 +245,7 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     dependency = DependencyMatcher(doc.vocab, validate=True)
     pending: dict[frozenset[str], list[tuple[Rule, Any]]] = {}
     index: dict[str, list[frozenset[str]]] = {}
+    needs: dict[frozenset[str], list[tuple[frozenset[str], ...]]] = {}
     seen: dict[int, Any] = {}
     for r in rules:
         written, phrase_docs, dep = _patterns(doc, r, ctx)
@@ -242,20 +257,22 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
             if errors:
                 raise PostcheckError(r.path or r.id, f"invalid matcher pattern: {errors[0]}")
             for pattern in _split_ranges(raw):
-                words = _triggers(pattern, COMMON_WORDS, seen)
-                if words is None:  # nothing rare the pattern needs: try it on every Doc
+                required = _required(pattern, seen)
+                words = _gate(required, COMMON_WORDS)
+                if words is None:  # no word the pattern needs: try it on every Doc
                     _add(r, matcher.add, r.id, [_expand(pattern)])
                     continue
                 if words not in pending:
-                    pending[words] = []
+                    pending[words], needs[words] = [], []
                     for word in words:
                         index.setdefault(word, []).append(words)
                 pending[words].append((r, pattern))
+                needs[words].append(tuple(required))
         if phrase_docs:
             _add(r, phrases.add, r.id, phrase_docs)
         for i, pattern in enumerate(dep):
             _add(r, dependency.add, f"{r.id}#{i}", [pattern])
-    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, pending, index)
+    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, pending, index, needs)
     return _COMPILED[key]
 
 
@@ -266,8 +283,7 @@ def _matches(doc: Doc, compiled: Compiled, rule: Rule) -> list[tuple[int, int]]:
         strings = doc.vocab.strings
         matchers = [compiled.matcher] if len(compiled.matcher) else []
         if compiled.index:
-            active = {words for word in _words_of(doc) for words in compiled.index.get(word, ())}
-            matchers += [compiled.matcher_for(words, doc.vocab) for words in active]
+            matchers += compiled.gated(_words_of(doc), doc.vocab)
         for matcher in matchers:
             for match_id, s, e in matcher(doc):
                 found.setdefault(strings[match_id], set()).add((s, e))
