@@ -16,7 +16,7 @@ from typing import Any
 from postcheck.errors import PostcheckError
 from postcheck.model import CATEGORIES
 from postcheck.paths import rules_dir
-from postcheck.yamlload import line_of, load_file, strip_lines
+from postcheck.yamlload import bundled, line_of, load_file, strip_lines
 
 RULE_KEYS = {"kind", "category", "message", "fix", "finds", "example", "instead", "params", "requires_clause"}
 REQUIRED = ("kind", "category", "message", "fix", "finds", "example")
@@ -37,8 +37,10 @@ class Rule:
     path: str = ""
 
 
-def _rule_from(path: Path, root: Path) -> Rule:
-    data = load_file(path, with_lines=True)
+def _rule_from(path: Path, root: Path, data: Any = None, with_params: bool = True) -> Rule:
+    """The rule in `path` (or in `data`, read from it), validated; `with_params=False` leaves
+    its params out (listing rules needs only their texts)."""
+    data = load_file(path, with_lines=True) if data is None else data
     where = str(path)
     if not isinstance(data, dict):
         raise PostcheckError(where, "a rule file must be a mapping", 1)
@@ -59,7 +61,7 @@ def _rule_from(path: Path, root: Path) -> Rule:
                 re.compile(pattern)
             except re.error as exc:
                 raise PostcheckError(where, f"invalid regular expression {pattern!r}: {exc}", line_of(params, key)) from None
-    return _make_rule(data, path, root, bool(data.get("requires_clause", False)), strip_lines(params))
+    return _make_rule(data, path, root, bool(data.get("requires_clause", False)), strip_lines(params) if with_params else {})
 
 
 def _make_rule(data: dict[str, Any], path: Path, root: Path, requires_clause: bool, params: dict[str, Any]) -> Rule:
@@ -123,10 +125,16 @@ def _header(path: Path) -> dict[str, Any] | None:
 @lru_cache(maxsize=4)
 def rule_summaries(root: str | None = None) -> dict[str, Rule]:
     """Every rule's id, kind, category and texts, without its params (for `rules` and
-    `explain`); a file that cannot be read this way is loaded and validated in full."""
+    `explain`): from the bundle, validated in full, where it holds the file as it is, else from
+    the file's top-level fields; a file that cannot be read either way is loaded in full."""
     base = Path(root) if root else rules_dir() / "checks"
     rules: dict[str, Rule] = {}
     for path in sorted(base.rglob("*.yml")):
+        full = bundled(path)
+        if full is not None:
+            rule = _rule_from(path, base, full, with_params=False)
+            rules[rule.id] = rule
+            continue
         data = _header(path)
         if data is None or any(not str(data.get(k, "")).strip() for k in REQUIRED) or data["category"] not in CATEGORIES:
             rule = _rule_from(path, base)

@@ -148,6 +148,14 @@ def _bundled(path: Path, text: str) -> Any:
     return None
 
 
+def bundled(path: Path) -> Any:
+    """The file's data (with lines) if the bundle holds its current text, else None."""
+    try:
+        return _bundled(path, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def load_file(path: Path, with_lines: bool = False) -> Any:
     try:
         text = path.read_text(encoding="utf-8")

@@ -50,14 +50,20 @@ def test_bad_pack_names_file_and_line(tmp_path: Path, content: str, message: str
     assert str(info.value).startswith(f"{path}:{line}:")
 
 
-def test_rule_summaries_read_the_same_texts_as_the_full_loader() -> None:
-    """`rules` and `explain` read only the top-level fields; they must agree with the full load."""
+@pytest.mark.parametrize("with_bundle", [True, False])
+def test_rule_summaries_read_the_same_texts_as_the_full_loader(with_bundle: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rules` and `explain` read the bundle, or only the top-level fields when it is out of
+    date; either way they must agree with the full load."""
     from dataclasses import replace
 
+    from postcheck import yamlload
     from postcheck.ruleset import load_rules, rule_summaries
 
     full = load_rules()
-    light = rule_summaries()
+    if not with_bundle:
+        monkeypatch.setattr(yamlload, "bundled", lambda path: None)
+        monkeypatch.setattr("postcheck.ruleset.bundled", lambda path: None)
+    light = rule_summaries.__wrapped__()
     assert light.keys() == full.keys()
     for rule_id, rule in full.items():
         assert light[rule_id] == replace(rule, params={}), rule_id
