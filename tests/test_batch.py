@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from postcheck.check import Options, run
@@ -54,6 +55,33 @@ def test_jobs_give_the_same_report_and_build_once(tmp_path: Path) -> None:
     assert one.results == two.results
     assert seen[-1] == 300 and seen == sorted(seen)
     assert one.summary()["drafts"] == 300
+    assert run([str(path)], Config(), Options(jobs=0)).results == one.results  # one process per CPU
+
+
+def test_batches_are_shared_out_evenly_and_small_ones_stay_in_one_process(monkeypatch) -> None:
+    import postcheck.nlp.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "cpus", lambda: 2)
+    assert pipeline.plan(250, 0) == (2, 125)
+    assert pipeline.plan(10_000, 0) == (2, 128)
+    assert pipeline.plan(40, 0) == (2, 32)  # two chunks; fewer than 64 drafts make one
+    assert pipeline.plan(250, 1) == (1, 128)
+    assert pipeline.plan(250, 3) == (3, 84)
+
+
+def test_cached_lemmas_are_the_lemmatizers(nlp) -> None:
+    """The cached lemmatizer gives each token the lemma spaCy's own gives it."""
+    if "postcheck_cached_lemmatizer" not in nlp.pipe_names:
+        pytest.skip("no English rule lemmatizer installed")
+    text = ("We saw the saw on the ward. She was meeting them at the meeting; they're gonna leave. "
+            "The nurses' notes were better than the best notes. Let's go, y'all.")
+    doc = nlp.make_doc(text)
+    for name in ("tok2vec", "tagger", "senter", "attribute_ruler", "lemmatizer"):  # spaCy's own, disabled in ours
+        if name in nlp.component_names:
+            doc = nlp.get_pipe(name)(doc)
+    expected = [t.lemma_ for t in doc]
+    ours = [t.lemma_ for t in nlp(text)]
+    assert ours == expected and "meeting" in ours and "meet" in ours and "see" in ours
 
 
 def test_closing_summary_and_csv_rows(tmp_path: Path) -> None:

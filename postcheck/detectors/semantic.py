@@ -52,8 +52,9 @@ class Compiled:
     # those alone); every pattern was validated when the rules were compiled.
     pending: dict[frozenset[str], list[tuple[Rule, Any]]] = field(default_factory=dict)
     index: dict[str, list[frozenset[str]]] = field(default_factory=dict)
-    # Per matcher, the word lists each of its patterns needs: a Doc with a word of the list a
-    # matcher is filed under runs it only if it holds a word of every list of one pattern.
+    # Per matcher, the word lists its patterns need besides the one it is filed under, each
+    # set of lists once (empty when one of its patterns needs no other): a Doc with a word of
+    # the list a matcher is filed under runs it only if it holds a word of every list of one.
     needs: dict[frozenset[str], list[tuple[frozenset[str], ...]]] = field(default_factory=dict)
     triggered: dict[frozenset[str], Matcher] = field(default_factory=dict)
 
@@ -71,7 +72,7 @@ class Compiled:
         return [
             self.matcher_for(key, vocab)
             for key in active
-            if any(all(not need.isdisjoint(words) for need in needs) for needs in self.needs[key])
+            if not self.needs[key] or any(all(not need.isdisjoint(words) for need in needs) for needs in self.needs[key])
         ]
 
 
@@ -272,7 +273,11 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
             _add(r, phrases.add, r.id, phrase_docs)
         for i, pattern in enumerate(dep):
             _add(r, dependency.add, f"{r.id}#{i}", [pattern])
-    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, pending, index, needs)
+    others = {}
+    for words, lists in needs.items():
+        distinct = {tuple(sorted({w for w in need if w != words}, key=len)) for need in lists}
+        others[words] = [] if () in distinct else sorted(distinct, key=len)
+    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, pending, index, others)
     return _COMPILED[key]
 
 
