@@ -63,7 +63,7 @@ def check(
     config: Optional[str] = typer.Option(None, "--config", "-c", metavar="FILE", help="Configuration file (default: .postcheck.yaml found upwards, or [tool.postcheck] in pyproject.toml)."),
     text_column: Optional[str] = typer.Option(None, "--text-column", metavar="NAME", help="CSV column (or JSON key) holding the draft text. Default: text, message, post or content."),
     packs: List[str] = typer.Option([], "--packs", metavar="DIR", help="Extra folder of policy packs (repeatable)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Check drafts in N processes (they share one loaded pipeline). Worth it for batches of hundreds of drafts."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N", help="Check drafts in N processes (they share one loaded pipeline). 0, the default, uses one per CPU for batches of 64 drafts or more; 1 never forks."),
     no_ignore: bool = typer.Option(False, "--no-ignore", help="Disregard every suppression (ignore comments and postcheck_ignore), for audits."),
     max_bytes: int = typer.Option(MAX_BYTES, "--max-bytes", min=1, metavar="N", help=f"Refuse a file (or standard input) over N bytes, unread. A single draft may have up to {MAX_DRAFT_CHARS:,} characters."),
 ) -> None:

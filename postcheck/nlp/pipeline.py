@@ -53,6 +53,10 @@ def build(config: dict[str, Any] | None = None, disabled: Iterable[str] = ()) ->
         print(warning, file=sys.stderr)
     if not nlp.has_pipe("senter") and not nlp.has_pipe("parser") and not nlp.has_pipe("sentencizer"):
         nlp.add_pipe("sentencizer")
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    if getattr(lemmatizer, "mode", None) == "rule" and not getattr(lemmatizer, "overwrite", True):
+        nlp.add_pipe("postcheck_cached_lemmatizer", after="lemmatizer")  # see factories.CachedLemmatizer
+        nlp.disable_pipe("lemmatizer")
     if "ner" in nlp.pipe_names:  # only where a name is possible (see factories.GatedNER)
         nlp.add_pipe("postcheck_gated_ner", after="ner")
         nlp.disable_pipe("ner")
@@ -77,14 +81,39 @@ def _detect_chunk(drafts: list[Draft]) -> list[list[Hit]]:
     return list(detect(_WORKER_NLP, drafts))
 
 
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+MIN_CHUNK = 32  # fewer drafts a process would not repay the fork
+
+
+def plan(count: int, jobs: int, chunk: int = 128) -> tuple[int, int]:
+    """(processes, drafts per chunk) for a batch: jobs 0 means one process per CPU; a batch is
+    spread evenly (250 drafts over 2 processes: 125 each, not 128 and 122), in chunks of at
+    least MIN_CHUNK drafts."""
+    jobs = cpus() if jobs <= 0 else jobs
+    if jobs > 1:
+        chunk = min(chunk, max(MIN_CHUNK, -(-count // jobs)))
+    return jobs, chunk
+
+
 def detect_many(
     nlp: Language, drafts: list[Draft], jobs: int = 1, chunk: int = 128, progress: Any = None
 ) -> Iterator[list[Hit]]:
     """Hits per draft, in order; with jobs > 1, chunks go to forked workers that share the one
-    pipeline already built (none builds its own). `progress(n)` is told as drafts are done."""
+    pipeline already built (none builds its own). jobs 0 means one worker per CPU, for a batch
+    big enough to share out. `progress(n)` is told as drafts are done."""
     import multiprocessing
 
     global _WORKER_NLP
+    jobs, chunk = plan(len(drafts), jobs, chunk)
     chunks = [drafts[i : i + chunk] for i in range(0, len(drafts), chunk)]
     if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for part in chunks:
