@@ -102,12 +102,14 @@ def test_no_progress_bar_off_a_terminal(tmp_path: Path) -> None:
 
 
 def test_entity_recogniser_runs_only_where_a_name_is_possible(nlp) -> None:
-    from postcheck.nlp.factories import may_hold_name
+    from postcheck.detectors.identifiers import may_hold_person
 
     assert "postcheck_gated_ner" in nlp.pipe_names and "ner" not in nlp.pipe_names
-    assert not may_hold_name(nlp.make_doc("Mad night on nights, 14 in the waiting room."))
+    assert not may_hold_person(nlp("Mad night on nights, 14 in the waiting room."))
+    assert not may_hold_person(nlp("Mad night on Ward 7 this Monday, NHS at its best."))  # not-names only
+    assert may_hold_person(nlp("Sarah Ward was on the ward."))  # a name starting a sentence, a capital after it
     doc = nlp("Mad night. Took Gerald Pearson back to the ward at 3am, he has a chest infection.")
-    assert may_hold_name(doc)
+    assert may_hold_person(doc)
     assert any("Pearson" in e.text for e in doc.ents if e.label_ == "PERSON")
     quiet = nlp("I think the NHS is brilliant. so proud of my team!")
     assert not quiet.ents

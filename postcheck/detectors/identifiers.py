@@ -164,6 +164,28 @@ def _not_name(word: str) -> bool:
     return word.lower() in _words("not-names") or word.lower() in _words("family-words")
 
 
+def may_hold_person(doc: Doc) -> bool:
+    """Whether the entity recogniser could give _person_candidates a PERSON it keeps (the gate
+    of factories.GatedNER, which runs the recogniser only where this is true). A kept entity's
+    alphabetic words are all capitalised and one is not a not-name; if that word starts a
+    sentence, the entity goes on to another capitalised word (one that starts a sentence alone
+    is dropped). So a Doc needs a capitalised non-initial word that is not a not-name, or a
+    capitalised sentence start that is not one followed, with no lower-case word between, by a
+    capitalised word ('Sarah Ward was on')."""
+    after_name = False  # in a run of capitalised words that began with a name starting a sentence
+    for token in doc:
+        text = token.text
+        if not token.is_alpha:
+            continue
+        if not text[:1].isupper():
+            after_name = False
+        elif token.is_sent_start:
+            after_name = not _not_name(text)
+        elif after_name or not _not_name(text):
+            return True
+    return False
+
+
 def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
     """(start, end, sure): sure when the slot is one only a person fills ('little Alfie',
     'Jayden (10)'), which then counts like an honorific."""

@@ -22,6 +22,7 @@ from postcheck.detectors.identifiers import (
     detect_nhs_number,
     detect_patient_name,
     detect_pattern,
+    may_hold_person,
 )
 from postcheck.detectors.metadata import (
     detect_attachment,
@@ -94,37 +95,23 @@ def make_detectors(nlp: Language, name: str, disabled: list[str], config: dict[s
     return DetectorsComponent(nlp, disabled, config)
 
 
-# Capitalised words that never make a name on their own: a Doc whose only capitals are these
-# (or sentence starts) cannot hold a name the detectors would keep.
-NOT_NAME_CAPS = frozenset({"I", "I'm", "I've", "I'll", "I'd", "NHS", "GP", "ICU", "ITU", "HCA", "UK", "OK", "TV"})
-
-
-def may_hold_name(doc: Doc) -> bool:
-    """The detectors keep a PERSON entity only if one of its words is capitalised and not the
-    first word of a sentence (identifiers.person_candidates); without such a word, the entity
-    recogniser has nothing to give them."""
-    return any(
-        t.text[:1].isupper() and not t.is_sent_start and t.text not in NOT_NAME_CAPS and not t.is_punct
-        for t in doc
-    )
-
-
 class GatedNER:
-    """The English entity recogniser, run only on the Docs that may hold a name (about two in
-    three drafts). A Doc left out has no entities, which is what the recogniser's PERSON
-    entities could only have been used for there. The results are the same, faster."""
+    """The English entity recogniser, run only on the Docs that may hold a name the detectors
+    would keep (identifiers.may_hold_person). A Doc left out has no entities, which is what
+    the recogniser's PERSON entities, the only ones used, would have come to there. The
+    results are the same, faster."""
 
     def __init__(self, ner: Any) -> None:
         self.ner = ner
 
     def __call__(self, doc: Doc) -> Doc:
-        return self.ner(doc) if may_hold_name(doc) else doc
+        return self.ner(doc) if may_hold_person(doc) else doc
 
     def pipe(self, docs: Any, batch_size: int = 128) -> Any:
         from spacy.util import minibatch
 
         for batch in minibatch(docs, batch_size):
-            for _ in self.ner.pipe([d for d in batch if may_hold_name(d)], batch_size=batch_size):
+            for _ in self.ner.pipe([d for d in batch if may_hold_person(d)], batch_size=batch_size):
                 pass  # the recogniser sets doc.ents in place
             yield from batch
 
