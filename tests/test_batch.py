@@ -69,6 +69,26 @@ def test_batches_are_shared_out_evenly_and_small_ones_stay_in_one_process(monkey
     assert pipeline.plan(250, 3) == (3, 84)
 
 
+def test_cached_attribute_ruler_sets_what_the_ruler_sets(nlp) -> None:
+    """Parts of speech, morphology and lemmas from the cached ruler equal spaCy's own, on Docs
+    its two-token patterns match ('gonna', "let's"), on repeated and on unseen words."""
+    import numpy
+    from spacy.attrs import LEMMA, MORPH, POS
+
+    if "postcheck_cached_attribute_ruler" not in nlp.pipe_names:
+        pytest.skip("no English attribute ruler installed")
+    texts = ["We saw the saw on the ward, it ain't right.", "They're gonna leave; let's go, y'all.",
+             "The nurses' notes were better than the best notes.", "Qwertyuiop zxcvbnm was seen by the team.",
+             "We saw the saw on the ward again.\n\nThat's all."]
+    for text in texts:
+        doc = nlp.make_doc(text)
+        for name in ("tok2vec", "tagger", "senter", "attribute_ruler", "lemmatizer"):  # spaCy's own
+            if name in nlp.component_names:
+                doc = nlp.get_pipe(name)(doc)
+        ours = nlp(text)
+        assert numpy.array_equal(ours.to_array([POS, MORPH, LEMMA]), doc.to_array([POS, MORPH, LEMMA])), text
+
+
 def test_cached_lemmas_are_the_lemmatizers(nlp) -> None:
     """The cached lemmatizer gives each token the lemma spaCy's own gives it."""
     if "postcheck_cached_lemmatizer" not in nlp.pipe_names:

@@ -53,6 +53,9 @@ def build(config: dict[str, Any] | None = None, disabled: Iterable[str] = ()) ->
         print(warning, file=sys.stderr)
     if not nlp.has_pipe("senter") and not nlp.has_pipe("parser") and not nlp.has_pipe("sentencizer"):
         nlp.add_pipe("sentencizer")
+    if "attribute_ruler" in nlp.pipe_names and not parse:  # see factories.CachedAttributeRuler
+        nlp.add_pipe("postcheck_cached_attribute_ruler", after="attribute_ruler")
+        nlp.disable_pipe("attribute_ruler")
     lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
     if getattr(lemmatizer, "mode", None) == "rule" and not getattr(lemmatizer, "overwrite", True):
         nlp.add_pipe("postcheck_cached_lemmatizer", after="lemmatizer")  # see factories.CachedLemmatizer
