@@ -8,7 +8,7 @@ kind, implement it in a detector module and name it in `postcheck.nlp.factories.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,12 +35,21 @@ class Rule:
     requires_clause: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     path: str = ""
+    # Read from rules/compiled.json, whose writer validated every matcher pattern of the file
+    # as it still is: the patterns need no second validation.
+    vetted: bool = field(default=False, compare=False)
 
 
 def _rule_from(path: Path, root: Path, data: Any = None, with_params: bool = True) -> Rule:
     """The rule in `path` (or in `data`, read from it), validated; `with_params=False` leaves
     its params out (listing rules needs only their texts)."""
-    data = load_file(path, with_lines=True) if data is None else data
+    if data is None:
+        data = bundled(path)
+        vetted = data is not None
+        if data is None:
+            data = load_file(path, with_lines=True)
+    else:
+        vetted = False
     where = str(path)
     if not isinstance(data, dict):
         raise PostcheckError(where, "a rule file must be a mapping", 1)
@@ -61,7 +70,8 @@ def _rule_from(path: Path, root: Path, data: Any = None, with_params: bool = Tru
                 re.compile(pattern)
             except re.error as exc:
                 raise PostcheckError(where, f"invalid regular expression {pattern!r}: {exc}", line_of(params, key)) from None
-    return _make_rule(data, path, root, bool(data.get("requires_clause", False)), strip_lines(params) if with_params else {})
+    rule = _make_rule(data, path, root, bool(data.get("requires_clause", False)), strip_lines(params) if with_params else {})
+    return replace(rule, vetted=True) if vetted else rule
 
 
 def _make_rule(data: dict[str, Any], path: Path, root: Path, requires_clause: bool, params: dict[str, Any]) -> Rule:

@@ -70,3 +70,41 @@ def test_bundle_refuses_invalid_yaml(tmp_path: Path) -> None:
     with pytest.raises(Exception) as info:
         bundle_of(tmp_path)
     assert "bad.yml" in str(info.value)
+
+
+def test_bundle_refuses_an_invalid_matcher_pattern(tmp_path: Path) -> None:
+    """Rules read from the bundle are not validated again, so the bundle must not hold a bad one."""
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "bad.yml").write_text(
+        "kind: semantic\ncategory: endorsement\nparams:\n  patterns:\n    - [{LOWER: {IN: [a]}, OP: '%'}]\n", encoding="utf-8")
+    with pytest.raises(Exception) as info:
+        bundle_of(tmp_path)
+    assert "bad.yml" in str(info.value) and "invalid matcher pattern" in str(info.value)
+
+
+def test_only_rules_read_from_a_fresh_bundle_skip_validation() -> None:
+    from postcheck.ruleset import load_rules
+
+    rules = [r for r in load_rules().values() if r.kind == "semantic"]
+    assert rules and all(r.vetted for r in rules)
+
+
+def test_bundle_refuses_a_yaml_boolean_in_a_pattern(tmp_path: Path) -> None:
+    (tmp_path / "bad.yml").write_text(
+        "kind: semantic\ncategory: endorsement\nparams:\n  patterns:\n    - [{LOWER: {IN: [switch]}}, {LOWER: {IN: [on, off]}}]\n", encoding="utf-8")
+    with pytest.raises(Exception) as info:
+        bundle_of(tmp_path)
+    assert "bad.yml" in str(info.value) and "YAML boolean" in str(info.value)
+
+
+def test_vetted_rules_name_the_same_lexicons_as_the_full_scan() -> None:
+    import json as _json
+
+    from postcheck.detectors.semantic import LEXICON_NAME, _scan
+    from postcheck.ruleset import load_rules
+
+    for rule in load_rules().values():
+        if rule.kind == "semantic":
+            named: set[str] = set()
+            _scan(rule.params.get("patterns"), named)
+            assert set(LEXICON_NAME.findall(_json.dumps(rule.params.get("patterns") or []))) == named, rule.id
