@@ -67,3 +67,35 @@ def test_rule_summaries_read_the_same_texts_as_the_full_loader(with_bundle: bool
     assert light.keys() == full.keys()
     for rule_id, rule in full.items():
         assert light[rule_id] == replace(rule, params={}), rule_id
+
+
+def _plain_alternation(terms: tuple[str, ...]) -> str:
+    """The lexicon regex as it was before the trie: every term an alternative, longest first."""
+    import re
+
+    parts = [f"(?:{t[3:]})" if t.startswith("re:") else re.escape(t).replace(r"\ ", r"\s+") for t in terms]
+    parts.sort(key=len, reverse=True)
+    return r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])"
+
+
+def test_lexicon_trie_matches_where_the_plain_alternation_does() -> None:
+    """The shared-prefix expression finds a term exactly where trying each term would: whole
+    terms, in any case and spacing, never inside a longer word, prefixes of terms neither."""
+    import re
+
+    from postcheck.paths import rules_dir
+    from postcheck.ruleset import lexicon, lexicon_regex, term_pattern
+
+    made = re.compile(term_pattern(("ibuprofen", "ibuprofen gel", "ice", "ICU", "a&e", "re:\\d+mg")), re.IGNORECASE)
+    for text, found in (("two Ibuprofen  GEL tabs", True), ("icecream", False), ("ibuprofe", False),
+                        ("off to a&e now", True), ("in icu", True), ("take 400mg", True), ("ice-cold", True)):
+        assert (made.search(text) is not None) is found, text
+    for path in sorted((rules_dir() / "lexicons").glob("*.yml")):
+        terms = lexicon(path.stem)
+        plain = re.compile(_plain_alternation(terms), re.IGNORECASE)
+        trie = lexicon_regex(path.stem)
+        samples = []
+        for term in [t for t in terms if not t.startswith("re:")][:60]:
+            samples += [f"so {term} here", f"so {term.upper()}s here", f"x{term}", f"{term[:-1]} end", f"({term.title()})"]
+        for text in samples:
+            assert (trie.search(text) is not None) == (plain.search(text) is not None), (path.stem, text)

@@ -160,13 +160,36 @@ def test_wide_gaps_are_split_and_rare_words_gate_patterns(nlp) -> None:
     assert sorted(whole(doc)) == sorted(set(parts(doc))) != []
 
 
+def test_a_filed_matcher_runs_on_the_stretch_its_matches_can_lie_in(nlp) -> None:
+    """A matcher runs on the tokens within its longest pattern of its words; it finds what a
+    plain Matcher finds over the whole Doc, at the same offsets."""
+    from spacy.matcher import Matcher
+
+    from postcheck.detectors.base import DetectorContext
+    from postcheck.detectors.semantic import _compile, _max_length
+
+    assert _max_length([{"LOWER": "a"}, {"OP": "?"}, {"OP": "{0,3}"}, {"OP": "{2}"}]) == 7
+    assert _max_length([{"LOWER": "a"}, {"OP": "*"}]) is None and _max_length([{"OP": "{2,}"}]) is None
+    patterns = [[{"LOWER": "double"}, {"LOWER": {"IN": ["up", "your"]}}, {"OP": "?"}, {"LEMMA": "dose"}],
+                [{"LOWER": "skip"}, {"IS_ALPHA": True, "OP": "*"}, {"LOWER": "dose"}]]
+    rule = Rule("test.window", "semantic", "medical-advice", "m", "f", "x", "e", params={"patterns": patterns})
+    plain = Matcher(nlp.vocab)
+    plain.add("test.window", patterns)
+    text = ("Long night on the ward and the tea ran out twice before the handover. Honestly just double up "
+            "your dose if it wears off, and skip the evening dose after that, nobody checks.")
+    doc = nlp(text)
+    compiled = _compile(doc, rule, DetectorContext(make_doc=nlp.make_doc))
+    found = sorted(compiled.run_filed(doc))
+    assert found == sorted(plain(doc)) and len(found) >= 2
+
+
 def test_a_filed_pattern_runs_only_where_every_word_it_needs_is_present(nlp) -> None:
     """Patterns filed under a word list run on a Doc only if it holds a word of each list one
     of them needs; where they do run, they find what a plain Matcher finds."""
     from spacy.matcher import Matcher
 
     from postcheck.detectors.base import DetectorContext
-    from postcheck.detectors.semantic import _compile, _words_of
+    from postcheck.detectors.semantic import _compile, _positions
     from postcheck.ruleset import Rule
 
     pattern = [{"LOWER": "i"}, {"LOWER": {"IN": ["was", "were"]}}, {"LOWER": "there"}, {"LOWER": "that"}, {"LOWER": "night"}]
@@ -179,6 +202,5 @@ def test_a_filed_pattern_runs_only_where_every_word_it_needs_is_present(nlp) -> 
                        ("Was it that night?", False)):
         doc = nlp(text)
         compiled = _compile(doc, rule, ctx)
-        matchers = compiled.gated(_words_of(doc), doc.vocab)
-        assert bool(matchers) is runs, text
-        assert sorted(m for matcher in matchers for m in matcher(doc)) == sorted(plain(doc))
+        assert bool(compiled.active(set(_positions(doc)))) is runs, text
+        assert sorted(compiled.run_filed(doc)) == sorted(plain(doc))

@@ -57,6 +57,11 @@ class Compiled:
     # set of lists once (empty when one of its patterns needs no other): a Doc with a word of
     # the list a matcher is filed under runs it only if it holds a word of every list of one.
     needs: dict[frozenset[str], list[tuple[frozenset[str], ...]]] = field(default_factory=dict)
+    # Per matcher, the most tokens a match of its patterns can span (None: no limit). A match
+    # holds a word of the list the matcher is filed under, so it lies within that many tokens
+    # of one, and the matcher runs on that stretch of the Doc alone: spaCy's Matcher visits
+    # every token it is given in Python, twice, whatever its patterns.
+    lengths: dict[frozenset[str], int | None] = field(default_factory=dict)
     triggered: dict[frozenset[str], Matcher] = field(default_factory=dict)
 
     def matcher_for(self, words: frozenset[str], vocab: Any) -> Matcher:
@@ -67,14 +72,30 @@ class Compiled:
                 _add(rule, found.add, rule.id, [_expand(pattern)])
         return found
 
-    def gated(self, words: set[str], vocab: Any) -> list[Matcher]:
-        """The filed matchers a Doc with these words may need."""
-        active = {key for word in words for key in self.index.get(word, ())}
+    def active(self, words: set[str]) -> list[frozenset[str]]:
+        """The lists of the filed matchers a Doc with these words may need."""
+        found = {key for word in words for key in self.index.get(word, ())}
         return [
-            self.matcher_for(key, vocab)
-            for key in active
+            key
+            for key in found
             if not self.needs[key] or any(all(not need.isdisjoint(words) for need in needs) for needs in self.needs[key])
         ]
+
+    def run_filed(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """(match id, start, end) of every filed matcher the Doc needs, each run on the
+        stretch of the Doc its matches can lie in."""
+        positions = _positions(doc)
+        found = []
+        for key in self.active(set(positions)):
+            matcher = self.matcher_for(key, doc.vocab)
+            length = self.lengths.get(key)
+            if length is None:
+                found += matcher(doc)
+                continue
+            at = [i for word, where in positions.items() if word in key for i in where]
+            start, end = max(0, min(at) - length + 1), min(len(doc), max(at) + length)
+            found += [(match_id, s + start, e + start) for match_id, s, e in matcher(doc[start:end])]
+        return found
 
 
 WORD_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
@@ -145,8 +166,33 @@ def _gate(required: list[frozenset[str]], common: frozenset[str] | set[str]) -> 
     return min(required, key=lambda words: (bool(words & common), len(words))) if required else None
 
 
-def _words_of(doc: Doc) -> set[str]:
-    return {w for t in doc for w in (t.lower_, t.lemma_.lower(), t.norm_)}
+def _positions(doc: Doc) -> dict[str, list[int]]:
+    """Where each word of the Doc is, by lower-case form, lemma and norm (the forms a pattern's
+    word list is compared with)."""
+    found: dict[str, list[int]] = {}
+    for i, t in enumerate(doc):
+        for word in {t.lower_, t.lemma_.lower(), t.norm_.lower()}:
+            found.setdefault(word, []).append(i)
+    return found
+
+
+OP_RANGE = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
+
+
+def _max_length(pattern: list[dict[str, Any]]) -> int | None:
+    """The most tokens a match of the pattern can span; None when a token may repeat without
+    limit ('*', '+', '{2,}')."""
+    total = 0
+    for token in pattern:
+        op = str(token.get("OP", ""))
+        if op in ("", "!", "?"):
+            total += 1
+            continue
+        found = OP_RANGE.match(op)
+        if found is None or (found.group(2) and not found.group(3)):
+            return None
+        total += int(found.group(3) or found.group(1) or 0)
+    return total
 
 
 _COMPILED: dict[tuple[int, str], Compiled] = {}
@@ -258,6 +304,7 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     pending: dict[frozenset[str], list[tuple[Rule, Any]]] = {}
     index: dict[str, list[frozenset[str]]] = {}
     needs: dict[frozenset[str], list[tuple[frozenset[str], ...]]] = {}
+    lengths: dict[frozenset[str], int | None] = {}
     seen: dict[int, Any] = {}
     for r in rules:
         written, phrase_docs, dep = _patterns(doc, r, ctx)
@@ -282,6 +329,8 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
                         index.setdefault(word, []).append(words)
                 pending[words].append((r, pattern))
                 needs[words].append(tuple(required))
+                longest = _max_length(pattern)
+                lengths[words] = None if longest is None or lengths.get(words, 0) is None else max(longest, lengths.get(words) or 0)
         if phrase_docs:
             _add(r, phrases.add, r.id, phrase_docs)
         for i, pattern in enumerate(dep):
@@ -290,7 +339,7 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     for words, lists in needs.items():
         distinct = {tuple(sorted({w for w in need if w != words}, key=len)) for need in lists}
         others[words] = [] if () in distinct else sorted(distinct, key=len)
-    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, pending, index, others)
+    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, pending, index, others, lengths=lengths)
     return _COMPILED[key]
 
 
@@ -299,12 +348,11 @@ def _matches(doc: Doc, compiled: Compiled, rule: Rule) -> list[tuple[int, int]]:
     def run() -> dict[str, set[tuple[int, int]]]:
         found: dict[str, set[tuple[int, int]]] = {}
         strings = doc.vocab.strings
-        matchers = [compiled.matcher] if len(compiled.matcher) else []
+        matches = compiled.matcher(doc) if len(compiled.matcher) else []
         if compiled.index:
-            matchers += compiled.gated(_words_of(doc), doc.vocab)
-        for matcher in matchers:
-            for match_id, s, e in matcher(doc):
-                found.setdefault(strings[match_id], set()).add((s, e))
+            matches += compiled.run_filed(doc)
+        for match_id, s, e in matches:
+            found.setdefault(strings[match_id], set()).add((s, e))
         if len(compiled.phrases):
             for match_id, s, e in compiled.phrases(doc):
                 found.setdefault(strings[match_id], set()).add((s, e))
