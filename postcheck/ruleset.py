@@ -64,8 +64,8 @@ def _rule_from(path: Path, root: Path, data: Any = None, with_params: bool = Tru
     params = data.get("params", {})
     if not isinstance(params, dict):
         raise PostcheckError(where, "'params' must be a mapping", line_of(data, "params"))
-    for key in ("patterns", "weak_patterns") if data["kind"] != "semantic" else ():
-        for pattern in params.get(key, []) or []:
+    for key in ("patterns", "weak_patterns", "needs") if data["kind"] != "semantic" else ():
+        for pattern in [params[key]] if key == "needs" and key in params else params.get(key, []) or []:
             try:
                 re.compile(pattern)
             except re.error as exc:

@@ -40,7 +40,7 @@ def nhs_checksum_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=256)
 def _compiled(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
@@ -85,7 +85,8 @@ def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """Generic regex rule: `patterns` always count; `weak_patterns` need a context lexicon.
 
     params: patterns, weak_patterns, extra (name of a DetectorContext field holding more
-    patterns), context (lexicon names), window, suppress (lexicon names), suppress_before
+    patterns), needs (a regular expression every pattern's match contains: where the draft has
+    no match of it, no pattern is tried), context (lexicon names), window, suppress (lexicon names), suppress_before
     (regex on the text just before), negation (drop when negated), questions (drop in a
     question), skip_official, case_sensitive, confidence.
     """
@@ -98,6 +99,8 @@ def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     weak = list(p.get("weak_patterns", []))
     if p.get("skip_official") and is_official(doc):
         return []
+    if p.get("needs") and not _compiled(p["needs"], flags).search(text):
+        return []  # cheaper than trying patterns that scan from every word
     size = int(p.get("window", 150))
     hits = []
     seen: set[tuple[int, int]] = set()
