@@ -163,3 +163,31 @@ def test_the_same_input_gives_the_same_json_in_any_process() -> None:
         assert proc.returncode == 1, proc.stderr
         outputs.append(proc.stdout)
     assert outputs[0] == outputs[1]
+
+
+def _fold_reference(text: str) -> tuple[str, tuple[int, ...]]:
+    """fold() without its shortcuts (plain ASCII, no digit): every character looked at."""
+    import unicodedata
+
+    from postcheck.detectors.fold import INVISIBLE, LOOKALIKE, _among_digits, _plain
+
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in INVISIBLE or unicodedata.category(ch) == "Mn" and chars and chars[-1].isdigit():
+            continue
+        chars.append(_plain(ch))
+        origin.append(i)
+    for i, ch in enumerate(chars):
+        if ch in LOOKALIKE and _among_digits(chars, i):
+            chars[i] = LOOKALIKE[ch]
+    origin.append(len(text))
+    return "".join(chars), tuple(origin)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 OoDlI|ab-\u200b\u0663\u00a0\u2013x", max_size=40))
+def test_fold_shortcuts_change_nothing(text: str) -> None:
+    from postcheck.detectors.fold import fold
+
+    assert fold.__wrapped__(text) == _fold_reference(text)

@@ -33,11 +33,17 @@ def _plain(ch: str) -> str:
 def fold(text: str) -> tuple[str, tuple[int, ...]]:
     chars: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in INVISIBLE or unicodedata.category(ch) == "Mn" and chars and chars[-1].isdigit():
-            continue
-        chars.append(_plain(ch))
-        origin.append(i)
+    if text.isascii():  # nothing invisible, no other spaces, digits or dashes to fold
+        chars, origin = list(text), list(range(len(text)))
+    else:
+        for i, ch in enumerate(text):
+            if ch in INVISIBLE or unicodedata.category(ch) == "Mn" and chars and chars[-1].isdigit():
+                continue
+            chars.append(_plain(ch))
+            origin.append(i)
+    if not any(map(str.isdigit, chars)):  # a look-alike becomes a digit only beside a digit
+        origin.append(len(text))
+        return "".join(chars), tuple(origin)
     for i, ch in enumerate(chars):
         if ch in LOOKALIKE and _among_digits(chars, i):
             chars[i] = LOOKALIKE[ch]
