@@ -67,8 +67,13 @@ def text_of(doc: Doc) -> str:
 
 
 def meta_of(doc: Doc) -> dict[str, Any]:
-    meta = doc._.postcheck_meta
-    return meta if isinstance(meta, dict) else {}
+    """The draft's metadata, read once per Doc (each `doc._` access builds an object; the
+    detectors ask about thirty times a draft)."""
+    def read() -> dict[str, Any]:
+        meta = doc._.postcheck_meta
+        return meta if isinstance(meta, dict) else {}
+
+    return cached(doc, "meta", read)
 
 
 def is_official(doc: Doc) -> bool:

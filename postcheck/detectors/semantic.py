@@ -287,15 +287,12 @@ def _add(rule: Rule, add: Any, *args: Any) -> None:
 def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     """Matchers for the semantic rules of rules/checks, shared by every rule (one pass over a Doc
     serves them all), or for one rule given on its own."""
-    key = (id(doc.vocab), "")
-    if rule.id not in load_rules() or load_rules()[rule.id] is not rule:
-        key = (id(doc.vocab), rule.id)
-        rules = [rule]
-    else:
-        rules = [r for r in load_rules().values() if r.kind == "semantic"]
+    installed = load_rules()
+    key = (id(doc.vocab), "" if installed.get(rule.id) is rule else rule.id)
     compiled = _COMPILED.get(key)
     if compiled is not None:
         return compiled
+    rules = [r for r in installed.values() if r.kind == "semantic"] if not key[1] else [rule]
     from spacy.schemas import validate_token_pattern
 
     matcher = Matcher(doc.vocab)
