@@ -204,3 +204,24 @@ def test_a_filed_pattern_runs_only_where_every_word_it_needs_is_present(nlp) -> 
         compiled = _compile(doc, rule, ctx)
         assert bool(compiled.active(set(_positions(doc)))) is runs, text
         assert sorted(compiled.run_filed(doc)) == sorted(plain(doc))
+
+
+def test_phrases_are_made_on_first_need_and_still_all_found(nlp) -> None:
+    """A one-draft check tokenizes only the phrases its text may hold; whatever the spacing or
+    case, a phrase in the draft is found, and from the WARM-th draft on every phrase is in."""
+    from spacy.matcher import PhraseMatcher
+
+    from postcheck.detectors.semantic import Phrases
+
+    rule = Rule("test.phrases", "semantic", "disrepute", "m", "f", "x", "e")
+    phrases = Phrases(PhraseMatcher(nlp.vocab, attr="LOWER"), nlp.make_doc)
+    phrases.add(rule, ["absolute shambles", "cannot cope", "a&e waits", "never heard of"])
+    doc = nlp("Honestly the rota is an ABSOLUTE shambles and we Cannot cope.")
+    found = sorted(doc[s:e].text.lower() for _, s, e in phrases(doc))
+    assert found == ["absolute shambles", "cannot cope"]
+    assert len(phrases.pending) == 2 and len(phrases)
+    for _ in range(Phrases.WARM):
+        phrases(nlp("A quiet shift."))
+    assert not phrases.pending
+    later = nlp("A&E waits again")
+    assert [later[s:e].text for _, s, e in phrases(later)] == ["A&E waits"]
