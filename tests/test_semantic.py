@@ -34,7 +34,12 @@ POSITIVES = [
     ("brand-misuse", "Made my own version of the trust logo for our unofficial ward merch, hoodies £25, message me for sizes"),
     ("photo-consent", "Filmed Mrs Okafor in bay 6 doing the conga with the physios this afternoon, she's 93 and has no idea what day it is 😂"),
     ("photo-consent", "Pics below of the little ones from Ladybird ward meeting the fire brigade today, how cute are they"),
-    ("photo-consent", "Caught our charge nurse asleep on the break room sofa, photo with his best drool face attached for your enjoyment"),
+    ("photo-consent", "Caught our charge nurse asleep on the break room sofa, photo with his best drool face attached for your enjoyment"),    ("disrepute", "Emailed the estates manager five times about the leaking roof over the nurses' station and nothing, so here it is for everyone to see."),
+    ("disrepute", "The physio department at my place is a joke and the managers think they're royalty."),
+    ("disrepute", "Our unit got a shiny \"values week\" banner this morning. So much for kindness when half of us haven't had a break since Monday 🙃"),
+    ("offensive-conduct", "Honestly the new reg is a lazy, smug little weasel and everyone on nights agrees."),
+    ("offensive-conduct", "That gobby battleaxe on reception needs to retire, nobody can stand her."),
+    ("offensive-conduct", "Let's all just ignore Becky at the Christmas do, she'll get the message 😂"),
 ]
 
 HARD_NEGATIVES = [
@@ -52,7 +57,13 @@ HARD_NEGATIVES = [
     "Mrs Adeyemi's family asked us to share this picture of her with the team who cared for her, shared with their permission 💙",
     "Recorded a voice note for my nan's 90th, she loves hearing about my shifts",
     "Pictures of her dog are the only thing keeping my sister going through her nursing degree",
-    "Please don't ever post your mum's NHS number online, call PALS instead",
+    "Please don't ever post your mum's NHS number online, call PALS instead",    "Raised £2,000 for the neonatal unit with our sponsored silence, thank you all!",
+    "Whoever thought of putting a coffee machine in the staff room deserves a medal, great idea",
+    "Our estates team fixed the broken lift on B block within an hour today, absolute heroes.",
+    "Helpline for staff who are being bullied or called names at work: call the employee assistance line any time.",
+    "Patients deserve respect, whatever their weight, age or accent. Reminder from our equality lead.",
+    "Plank challenge for ward fitness month: two minutes and counting!",
+    "Let's just ignore Monday and talk about the weekend plans instead",
 ]
 
 
