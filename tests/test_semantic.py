@@ -35,6 +35,10 @@ POSITIVES = [
     ("photo-consent", "Filmed Mrs Okafor in bay 6 doing the conga with the physios this afternoon, she's 93 and has no idea what day it is 😂"),
     ("photo-consent", "Pics below of the little ones from Ladybird ward meeting the fire brigade today, how cute are they"),
     ("photo-consent", "Caught our charge nurse asleep on the break room sofa, photo with his best drool face attached for your enjoyment"),
+    ("speaking-for-organisation", "The trust's stance on the new parking permits for evening staff is that nobody will pay until the barriers are fixed, full stop."),
+    ("speaking-for-organisation", "We at Brackenford hospice are sorry for the muddle over the open day and will ring every family this week."),
+    ("confidential-information", "The CQC findings were shared with our team this morning and they're grim, the report won't be out till spring."),
+    ("confidential-information", "Not for wider circulation but the divisional overspend is £3.4m and they're freezing every vacancy."),
 ]
 
 HARD_NEGATIVES = [
@@ -53,6 +57,11 @@ HARD_NEGATIVES = [
     "Recorded a voice note for my nan's 90th, she loves hearing about my shifts",
     "Pictures of her dog are the only thing keeping my sister going through her nursing degree",
     "Please don't ever post your mum's NHS number online, call PALS instead",
+    "Our local surgery is closed on Friday afternoons now, which is a pain when you work shifts.",
+    "The hospital's visiting times are on its website, check there before you travel.",
+    "If you have concerns about a relative's care, PALS can be reached on the number on the trust website.",
+    "Did the email from the training team come through for everyone? Mine's in junk again.",
+    "Our budget for the Christmas do is £15 a head, book your tickets with Janet by Friday!",
 ]
 
 
