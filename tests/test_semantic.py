@@ -34,12 +34,17 @@ POSITIVES = [
     ("brand-misuse", "Made my own version of the trust logo for our unofficial ward merch, hoodies £25, message me for sizes"),
     ("photo-consent", "Filmed Mrs Okafor in bay 6 doing the conga with the physios this afternoon, she's 93 and has no idea what day it is 😂"),
     ("photo-consent", "Pics below of the little ones from Ladybird ward meeting the fire brigade today, how cute are they"),
-    ("photo-consent", "Caught our charge nurse asleep on the break room sofa, photo with his best drool face attached for your enjoyment"),    ("disrepute", "Emailed the estates manager five times about the leaking roof over the nurses' station and nothing, so here it is for everyone to see."),
+    ("photo-consent", "Caught our charge nurse asleep on the break room sofa, photo with his best drool face attached for your enjoyment"),
+    ("disrepute", "Emailed the estates manager five times about the leaking roof over the nurses' station and nothing, so here it is for everyone to see."),
     ("disrepute", "The physio department at my place is a joke and the managers think they're royalty."),
     ("disrepute", "Our unit got a shiny \"values week\" banner this morning. So much for kindness when half of us haven't had a break since Monday 🙃"),
     ("offensive-conduct", "Honestly the new reg is a lazy, smug little weasel and everyone on nights agrees."),
     ("offensive-conduct", "That gobby battleaxe on reception needs to retire, nobody can stand her."),
     ("offensive-conduct", "Let's all just ignore Becky at the Christmas do, she'll get the message 😂"),
+    ("speaking-for-organisation", "The trust's stance on the new parking permits for evening staff is that nobody will pay until the barriers are fixed, full stop."),
+    ("speaking-for-organisation", "We at Brackenford hospice are sorry for the muddle over the open day and will ring every family this week."),
+    ("confidential-information", "The CQC findings were shared with our team this morning and they're grim, the report won't be out till spring."),
+    ("confidential-information", "Not for wider circulation but the divisional overspend is £3.4m and they're freezing every vacancy."),
 ]
 
 HARD_NEGATIVES = [
@@ -57,13 +62,19 @@ HARD_NEGATIVES = [
     "Mrs Adeyemi's family asked us to share this picture of her with the team who cared for her, shared with their permission 💙",
     "Recorded a voice note for my nan's 90th, she loves hearing about my shifts",
     "Pictures of her dog are the only thing keeping my sister going through her nursing degree",
-    "Please don't ever post your mum's NHS number online, call PALS instead",    "Raised £2,000 for the neonatal unit with our sponsored silence, thank you all!",
+    "Please don't ever post your mum's NHS number online, call PALS instead",
+    "Raised £2,000 for the neonatal unit with our sponsored silence, thank you all!",
     "Whoever thought of putting a coffee machine in the staff room deserves a medal, great idea",
     "Our estates team fixed the broken lift on B block within an hour today, absolute heroes.",
     "Helpline for staff who are being bullied or called names at work: call the employee assistance line any time.",
     "Patients deserve respect, whatever their weight, age or accent. Reminder from our equality lead.",
     "Plank challenge for ward fitness month: two minutes and counting!",
     "Let's just ignore Monday and talk about the weekend plans instead",
+    "Our local surgery is closed on Friday afternoons now, which is a pain when you work shifts.",
+    "The hospital's visiting times are on its website, check there before you travel.",
+    "If you have concerns about a relative's care, PALS can be reached on the number on the trust website.",
+    "Did the email from the training team come through for everyone? Mine's in junk again.",
+    "Our budget for the Christmas do is £15 a head, book your tickets with Janet by Friday!",
 ]
 
 
