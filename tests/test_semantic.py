@@ -35,6 +35,12 @@ POSITIVES = [
     ("photo-consent", "Filmed Mrs Okafor in bay 6 doing the conga with the physios this afternoon, she's 93 and has no idea what day it is 😂"),
     ("photo-consent", "Pics below of the little ones from Ladybird ward meeting the fire brigade today, how cute are they"),
     ("photo-consent", "Caught our charge nurse asleep on the break room sofa, photo with his best drool face attached for your enjoyment"),
+    ("inflammatory-topic", "Religion has done more harm than good and I'm done pretending otherwise on here"),
+    ("inflammatory-topic", "Don't vote Reform on Thursday unless you want the NHS carved up for their donors"),
+    ("safeguarding", "Hey Mia, saw you got discharged 😊 you're 14 now right? add me on snap and we'll chat after school x"),
+    ("safeguarding", "Lovely Mr B on bay 2 (dementia) keeps slipping me a tenner for looking after him, who am I to say no 😂"),
+    ("crisis-information", "Whole of ward 7 moved to the day unit because of the fire in the plant room, still smoke in the corridor"),
+    ("crisis-information", "Theatres cancelled all day following the flood in the basement, water still coming through the ceiling"),
 ]
 
 HARD_NEGATIVES = [
@@ -53,6 +59,12 @@ HARD_NEGATIVES = [
     "Recorded a voice note for my nan's 90th, she loves hearing about my shifts",
     "Pictures of her dog are the only thing keeping my sister going through her nursing degree",
     "Please don't ever post your mum's NHS number online, call PALS instead",
+    "Our Catholic and Muslim chaplains ran a lovely joint remembrance service for staff we lost this year",
+    "Union ballot papers for the pay offer are in your pigeonholes, make sure you have your say",
+    "Reminder: the hospital's children's safeguarding team can be reached 24/7 through switchboard",
+    "Childline is free on 0800 1111 if a young person needs to talk to someone",
+    "Fire safety training done for the year, remember the evacuation routes are on the back of every door",
+    "Big thanks to the estates team who fixed the leak after the fire alarm test this morning",
 ]
 
 
