@@ -45,6 +45,12 @@ POSITIVES = [
     ("speaking-for-organisation", "We at Brackenford hospice are sorry for the muddle over the open day and will ring every family this week."),
     ("confidential-information", "The CQC findings were shared with our team this morning and they're grim, the report won't be out till spring."),
     ("confidential-information", "Not for wider circulation but the divisional overspend is £3.4m and they're freezing every vacancy."),
+    ("inflammatory-topic", "Religion has done more harm than good and I'm done pretending otherwise on here"),
+    ("inflammatory-topic", "Don't vote Reform on Thursday unless you want the NHS carved up for their donors"),
+    ("safeguarding", "Hey Mia, saw you got discharged 😊 you're 14 now right? add me on snap and we'll chat after school x"),
+    ("safeguarding", "Lovely Mr B on bay 2 (dementia) keeps slipping me a tenner for looking after him, who am I to say no 😂"),
+    ("crisis-information", "Whole of ward 7 moved to the day unit because of the fire in the plant room, still smoke in the corridor"),
+    ("crisis-information", "Theatres cancelled all day following the flood in the basement, water still coming through the ceiling"),
 ]
 
 HARD_NEGATIVES = [
@@ -75,6 +81,12 @@ HARD_NEGATIVES = [
     "If you have concerns about a relative's care, PALS can be reached on the number on the trust website.",
     "Did the email from the training team come through for everyone? Mine's in junk again.",
     "Our budget for the Christmas do is £15 a head, book your tickets with Janet by Friday!",
+    "Our Catholic and Muslim chaplains ran a lovely joint remembrance service for staff we lost this year",
+    "Union ballot papers for the pay offer are in your pigeonholes, make sure you have your say",
+    "Reminder: the hospital's children's safeguarding team can be reached 24/7 through switchboard",
+    "Childline is free on 0800 1111 if a young person needs to talk to someone",
+    "Fire safety training done for the year, remember the evacuation routes are on the back of every door",
+    "Big thanks to the estates team who fixed the leak after the fire alarm test this morning",
 ]
 
 
