@@ -81,6 +81,7 @@ HARD_NEGATIVES = [
     "If you have concerns about a relative's care, PALS can be reached on the number on the trust website.",
     "Did the email from the training team come through for everyone? Mine's in junk again.",
     "Our budget for the Christmas do is £15 a head, book your tickets with Janet by Friday!",
+    "Our chaplaincy team supports people of every religion or belief, and none, day and night.",
     "Our Catholic and Muslim chaplains ran a lovely joint remembrance service for staff we lost this year",
     "Union ballot papers for the pay offer are in your pigeonholes, make sure you have your say",
     "Reminder: the hospital's children's safeguarding team can be reached 24/7 through switchboard",
