@@ -25,7 +25,7 @@ def check_patterns(path: Path, data: Any) -> None:
         return
     from spacy.schemas import validate_token_pattern
 
-    from postcheck.detectors.semantic import YAML_BOOLEAN, _scan
+    from postcheck.detectors.filing import YAML_BOOLEAN, _scan
 
     params = strip_lines(data["params"])
     if _scan(params.get("patterns"), set()) or _scan(params.get("dependency"), set()):

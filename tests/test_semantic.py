@@ -260,3 +260,24 @@ def test_phrases_are_made_on_first_need_and_still_all_found(nlp) -> None:
     assert not phrases.pending
     later = nlp("A&E waits again")
     assert [later[s:e].text for _, s, e in phrases(later)] == ["A&E waits"]
+
+
+def test_rules_filed_in_a_child_process_equal_those_filed_in_process() -> None:
+    """A check files the semantic rules in a forked child while spaCy loads; what the child
+    sends must be exactly what filing them in process gives (run in a fresh interpreter:
+    the child is only started before spaCy is imported)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from postcheck.detectors import filing\n"
+        "from postcheck.ruleset import load_rules\n"
+        "filing.prefetch()\n"
+        "got = filing.prefetched()\n"
+        "rules = [r for r in load_rules().values() if r.kind == 'semantic']\n"
+        "assert 'spacy' not in sys.modules\n"
+        "print('SAME' if got is not None and got == filing.file_rules(rules, None) else 'DIFFERENT')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.stdout.strip() == "SAME", proc.stderr

@@ -22,9 +22,7 @@ that scored highest. Matchers are compiled once per process and vocabulary.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +32,21 @@ from spacy.tokens import Doc, Span
 from postcheck.detectors.base import DetectorContext, cached, doc_has_term, hit, is_official, text_of
 from postcheck.errors import PostcheckError
 from postcheck.model import Hit
-from postcheck.ruleset import Rule, lexicon, load_rules
+from postcheck.detectors.filing import (  # noqa: F401  (the pattern helpers are used and tested through this module)
+    COMMON_WORDS,
+    LEXICON_NAME,
+    YAML_BOOLEAN,
+    Filing,
+    _expand,
+    _gate,
+    _max_length,
+    _required,
+    _scan,
+    _split_ranges,
+    file_rules,
+    prefetched,
+)
+from postcheck.ruleset import Rule, load_rules
 
 NEGATORS = {"never", "not", "n't", "no", "dont", "don't", "nobody", "shouldn't", "mustn't", "cannot", "can't", "cant"}
 QUOTES = re.compile(r"[\"“”]")
@@ -140,74 +152,6 @@ class Compiled:
         return found
 
 
-WORD_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
-# Words found in more than about one draft in twenty: a pattern needing one of them is tried on
-# every draft (gating on them would cost more than it saves).
-COMMON_WORDS = frozenset(
-    ". , : ; - ! ? \" ' ( ) the a an and or but to of in on at for from with by about as is are was were "
-    "be been being am 'm 's 're 've 'd 'll n't not no do does did have has had it its it's this that "
-    "these those i i'm me my we us our you your he him his she her they them their who what when "
-    "where why how if so just all one up out get got can will would could should today day week new "
-    "x please anyone every ward nurse staff team trust hospital nhs patient patients shift work".split()
-)
-
-
-@lru_cache(maxsize=None)
-def _one_words(name: str) -> tuple[str, ...]:
-    """The one-word terms of a lexicon, lower-cased: what 'lex:NAME' in a pattern list means."""
-    return tuple(sorted({t.lower() for t in lexicon(name) if " " not in t and not t.startswith("re:")}))
-
-
-@lru_cache(maxsize=None)
-def _word_set(name: str) -> frozenset[str]:
-    return frozenset(_one_words(name))
-
-
-def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
-    """The lower-cased words a required token must be, or None if it is not a word list
-    ('lex:NAME' in the list counts as the lexicon's one-word terms)."""
-    if token.get("OP") not in (None, "+"):
-        return None
-    for attr in WORD_ATTRS:
-        value = token.get(attr)
-        if isinstance(value, str):
-            return frozenset({value.lower()})
-        if isinstance(value, dict) and set(value) == {"IN"}:
-            return _in_words("\0".join(map(str, value["IN"])))
-    return None
-
-
-@lru_cache(maxsize=None)
-def _in_words(joined: str) -> frozenset[str]:
-    """An IN list's words (joined by NUL: one string is quicker to hash and compare than a
-    tuple of them), lower-cased, lexicons expanded. Rules repeat the same lists."""
-    words = joined.split("\0")
-    if "lex:" not in joined:
-        return frozenset(joined.lower().split("\0"))
-    found = frozenset(w.lower() for w in words if not w.startswith("lex:"))
-    return found.union(*(_word_set(w[4:]) for w in words if w.startswith("lex:")))
-
-
-def _required(pattern: list[dict[str, Any]], seen: dict[int, Any] | None = None) -> list[frozenset[str]]:
-    """The word lists of the pattern's required tokens: a Doc must hold a word of each for the
-    pattern to match. `seen` keeps each token's words by identity (a pattern's split copies
-    share their tokens)."""
-    def words_of(token: dict[str, Any]) -> frozenset[str] | None:
-        if seen is None:
-            return _token_words(token)
-        if id(token) not in seen:
-            seen[id(token)] = (token, _token_words(token))  # the token is kept so its id stays its own
-        return seen[id(token)][1]
-
-    return [words for words in map(words_of, pattern) if words]
-
-
-def _gate(required: list[frozenset[str]], common: frozenset[str] | set[str]) -> frozenset[str] | None:
-    """The word list a pattern is filed under: the smallest with no common word in it, else the
-    smallest of all; None when no required token is a word list (the pattern runs on every Doc)."""
-    return min(required, key=lambda words: (bool(words & common), len(words))) if required else None
-
-
 def _positions(doc: Doc) -> dict[str, list[int]]:
     """Where each word of the Doc is, by lower-case form, lemma and norm (the forms a pattern's
     word list is compared with)."""
@@ -216,104 +160,6 @@ def _positions(doc: Doc) -> dict[str, list[int]]:
         for word in {t.lower_, t.lemma_.lower(), t.norm_.lower()}:
             found.setdefault(word, []).append(i)
     return found
-
-
-OP_RANGE = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
-
-
-def _max_length(pattern: list[dict[str, Any]]) -> int | None:
-    """The most tokens a match of the pattern can span; None when a token may repeat without
-    limit ('*', '+', '{2,}')."""
-    total = 0
-    for token in pattern:
-        op = str(token.get("OP", ""))
-        if op in ("", "!", "?"):
-            total += 1
-            continue
-        found = OP_RANGE.match(op)
-        if found is None or (found.group(2) and not found.group(3)):
-            return None
-        total += int(found.group(3) or found.group(1) or 0)
-    return total
-
-
-_COMPILED: dict[tuple[int, str], Compiled] = {}
-
-
-YAML_BOOLEAN = "a pattern holds a YAML boolean: quote words such as \"on\", \"off\", \"no\", \"yes\""
-LEXICON_NAME = re.compile(r'"lex:([^"\\]*)"')  # a JSON string 'lex:NAME'
-BOOLEAN_KEYS = frozenset({"OP", "op", "IS_ALPHA", "IS_UPPER", "IS_TITLE", "IS_DIGIT", "IS_PUNCT", "LIKE_NUM", "IS_SENT_START", "IS_STOP"})
-
-
-def _scan(value: Any, lexicons: set[str]) -> bool:
-    """Adds the lexicons a pattern names ('lex:NAME' anywhere in it) to `lexicons`; True if it
-    holds a YAML boolean where a word belongs (YAML reads unquoted on/off/yes/no/true as
-    booleans; inside a pattern they are words). Word lists are looked at in one pass each."""
-    if isinstance(value, bool):
-        return True
-    if isinstance(value, dict):
-        return any([_scan(v, lexicons) for k, v in value.items() if k not in BOOLEAN_KEYS])
-    if isinstance(value, list):
-        words = [v for v in value if v.__class__ is str]
-        lexicons.update(w[4:] for w in words if w[:4] == "lex:")
-        return len(words) < len(value) and any([_scan(v, lexicons) for v in value if v.__class__ is not str])
-    return False
-
-
-def _expand(value: Any) -> Any:
-    """'lex:NAME' inside a pattern list stands for the one-word terms of rules/lexicons/NAME.yml."""
-    if isinstance(value, dict):
-        return {k: _expand(v) for k, v in value.items()}
-    if isinstance(value, list):
-        out: list[Any] = []
-        for item in value:
-            if isinstance(item, str) and item.startswith("lex:"):
-                out += _one_words(item[4:])
-            else:
-                out.append(_expand(item))
-        return out
-    return value
-
-
-RANGE = re.compile(r"^\{(\d*),(\d+)\}$")
-SPLIT_FROM = 5  # a wider {n,m} gap is split into one pattern per length
-
-
-def _split_ranges(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """A token with OP {n,m} is m-n optional copies for spaCy's Matcher, and every way of
-    skipping some of them is a separate state: C(m, k) states after k tokens ({0,25} took
-    250 ms on one draft). One pattern per fixed length matches exactly the same spans with one
-    state each."""
-    if not any("," in str(token.get("OP", "")) for token in pattern):
-        return [list(pattern)] if pattern else []  # no gap to split (most patterns)
-    variants: list[list[dict[str, Any]]] = [[]]
-    for token in pattern:
-        found = RANGE.match(str(token.get("OP", "")))
-        low, high = (int(found.group(1) or 0), int(found.group(2))) if found else (0, 0)
-        if not found or high - low < SPLIT_FROM:
-            variants = [v + [token] for v in variants]
-            continue
-        plain = {k: v for k, v in token.items() if k != "OP"}
-        variants = [v + [plain] * n for v in variants for n in range(low, high + 1)]
-    return [v for v in variants if v]
-
-
-def _patterns(doc: Doc, rule: Rule, ctx: DetectorContext) -> tuple[list[Any], list[str], list[Any]]:
-    """A rule's token patterns (as written), phrases and dependency patterns (lexicons
-    expanded)."""
-    p = rule.params
-    named: set[str] = set()  # lexicons the token patterns name
-    if rule.vetted:  # checked when the bundle was written: only the lexicon names are needed
-        named = set(LEXICON_NAME.findall(json.dumps(p.get("patterns") or [])))
-    elif _scan(p.get("patterns"), named) or _scan(p.get("dependency"), set()):
-        raise PostcheckError(rule.path or rule.id, YAML_BOOLEAN)
-    texts = [str(t) for t in p.get("phrases", []) or [] if not str(t).startswith("lex:")]
-    texts += [t for name in p.get("phrases", []) or [] if str(name).startswith("lex:") for t in lexicon(str(name)[4:]) if not t.startswith("re:")]
-    tokens = list(p.get("patterns", []) or [])  # expanded as they are added to a matcher
-    dependency = [_expand(pattern) for pattern in p.get("dependency", []) or []]
-    for name in named:
-        _one_words(name)  # a lexicon that does not exist is an error now, not on first use
-    return tokens, texts, dependency
 
 
 def _add(rule: Rule, add: Any, *args: Any) -> None:
@@ -325,6 +171,9 @@ def _add(rule: Rule, add: Any, *args: Any) -> None:
         raise PostcheckError(rule.path or rule.id, f"invalid matcher pattern: {first}") from None
 
 
+_COMPILED: dict[tuple[int, str], Compiled] = {}
+
+
 def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     """Matchers for the semantic rules of rules/checks, shared by every rule (one pass over a Doc
     serves them all), or for one rule given on its own."""
@@ -334,51 +183,32 @@ def _compile(doc: Doc, rule: Rule, ctx: DetectorContext) -> Compiled:
     if compiled is not None:
         return compiled
     rules = [r for r in installed.values() if r.kind == "semantic"] if not key[1] else [rule]
-    from spacy.schemas import validate_token_pattern
+    by_id = {r.id: r for r in rules}
+    filing = prefetched() if not key[1] else None  # filed by a child while spaCy loaded
+    if filing is None or not _names_only(filing, by_id):
+        from spacy.schemas import validate_token_pattern
 
+        filing = file_rules(rules, validate_token_pattern)
     matcher = Matcher(doc.vocab)
+    for rid, pattern in filing.always:
+        _add(by_id[rid], matcher.add, rid, [pattern])
     phrases = Phrases(PhraseMatcher(doc.vocab, attr="LOWER"), ctx.make_doc or (lambda text: Doc(doc.vocab, words=text.split())))
+    for rid, texts in filing.phrases:
+        phrases.add(by_id[rid], texts)
     dependency = DependencyMatcher(doc.vocab, validate=True)
-    pending: dict[frozenset[str], list[tuple[Rule, Any]]] = {}
-    index: dict[str, list[frozenset[str]]] = {}
-    needs: dict[frozenset[str], list[tuple[frozenset[str], ...]]] = {}
-    lengths: dict[frozenset[str], int | None] = {}
-    seen: dict[int, Any] = {}
-    for r in rules:
-        written, phrase_docs, dep = _patterns(doc, r, ctx)
-        for raw in written:
-            # Validated as written: a 'lex:NAME' stands where its words will, and a {n,m} gap is
-            # what its split copies are. Expanding a lexicon costs, so a pattern is expanded
-            # only when a matcher that needs it is built.
-            if not isinstance(raw, list):
-                raise PostcheckError(r.path or r.id, "invalid matcher pattern: a pattern must be a list of tokens")
-            errors = [] if r.vetted else validate_token_pattern(raw)
-            if errors:
-                raise PostcheckError(r.path or r.id, f"invalid matcher pattern: {errors[0]}")
-            for pattern in _split_ranges(raw):
-                required = _required(pattern, seen)
-                words = _gate(required, COMMON_WORDS)
-                if words is None:  # no word the pattern needs: try it on every Doc
-                    _add(r, matcher.add, r.id, [_expand(pattern)])
-                    continue
-                if words not in pending:
-                    pending[words], needs[words] = [], []
-                    for word in words:
-                        index.setdefault(word, []).append(words)
-                pending[words].append((r, pattern))
-                needs[words].append(tuple(required))
-                longest = _max_length(pattern)
-                lengths[words] = None if longest is None or lengths.get(words, 0) is None else max(longest, lengths.get(words) or 0)
-        if phrase_docs:
-            phrases.add(r, phrase_docs)
-        for i, pattern in enumerate(dep):
-            _add(r, dependency.add, f"{r.id}#{i}", [pattern])
-    others = {}
-    for words, lists in needs.items():
-        distinct = {tuple(sorted({w for w in need if w != words}, key=len)) for need in lists}
-        others[words] = [] if () in distinct else sorted(distinct, key=len)
-    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, pending, index, others, lengths=lengths)
+    for rid, patterns in filing.dependency:
+        for i, pattern in enumerate(patterns):
+            _add(by_id[rid], dependency.add, f"{rid}#{i}", [pattern])
+    pending = {words: [(by_id[rid], pattern) for rid, pattern in group] for words, group in filing.pending.items()}
+    _COMPILED[key] = Compiled(matcher, phrases, dependency, key, pending, filing.index, filing.needs, lengths=filing.lengths)
     return _COMPILED[key]
+
+
+def _names_only(filing: Filing, rules: dict[str, Rule]) -> bool:
+    """Whether every rule the filing names is one of `rules`."""
+    named = {rid for group in filing.pending.values() for rid, _ in group}
+    named |= {rid for rid, _ in filing.always + filing.phrases + filing.dependency}
+    return named <= set(rules)
 
 
 def _matches(doc: Doc, compiled: Compiled, rule: Rule) -> list[tuple[int, int]]:

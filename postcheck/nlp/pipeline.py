@@ -125,6 +125,9 @@ def detect_many(
                 progress(len(part))
             yield from done
         return
+    from postcheck.detectors.filing import prefetched
+
+    prefetched()  # collected here, before the workers fork, so that they share it
     _WORKER_NLP = nlp
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
