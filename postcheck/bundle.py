@@ -19,21 +19,15 @@ from postcheck.errors import PostcheckError
 from postcheck.yamlload import BUNDLE, BUNDLE_FORMAT, digest, line_of, load_text, strip_lines
 
 
-def check_patterns(path: Path, data: Any) -> None:
-    """spaCy's validation of a semantic rule's token patterns, as postcheck does on loading it."""
+def check_rule(path: Path, data: Any) -> None:
+    """The checks postcheck runs on loading a semantic rule the bundle has not vetted."""
     if not isinstance(data, dict) or data.get("kind") != "semantic" or not isinstance(data.get("params"), dict):
         return
     from spacy.schemas import validate_token_pattern
 
-    from postcheck.detectors.filing import YAML_BOOLEAN, _scan
+    from postcheck.detectors.filing import check_patterns
 
-    params = strip_lines(data["params"])
-    if _scan(params.get("patterns"), set()) or _scan(params.get("dependency"), set()):
-        raise PostcheckError(str(path), YAML_BOOLEAN, line_of(data["params"], "patterns"))
-    for pattern in params.get("patterns") or []:
-        errors = validate_token_pattern(pattern) if isinstance(pattern, list) else ["a pattern must be a list of tokens"]
-        if errors:
-            raise PostcheckError(str(path), f"invalid matcher pattern: {errors[0]}", line_of(data["params"], "patterns"))
+    check_patterns(str(path), strip_lines(data["params"]), validate_token_pattern, line_of(data["params"], "patterns"))
 
 
 def bundle_of(root: Path) -> dict[str, Any]:
@@ -42,7 +36,7 @@ def bundle_of(root: Path) -> dict[str, Any]:
     for path in sorted(root.rglob("*.yml")):
         text = path.read_text(encoding="utf-8")
         data = load_text(text, str(path), with_lines=True)
-        check_patterns(path, data)
+        check_rule(path, data)
         try:
             encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         except (TypeError, ValueError):  # a date or another value JSON has no type for

@@ -62,9 +62,9 @@ def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
 def _in_words(joined: str) -> frozenset[str]:
     """An IN list's words (joined by NUL: one string is quicker to hash and compare than a
     tuple of them), lower-cased, lexicons expanded. Rules repeat the same lists."""
-    words = joined.split("\0")
     if "lex:" not in joined:
         return frozenset(joined.lower().split("\0"))
+    words = joined.split("\0")
     found = frozenset(w.lower() for w in words if not w.startswith("lex:"))
     return found.union(*(_word_set(w[4:]) for w in words if w.startswith("lex:")))
 
@@ -106,8 +106,6 @@ def _max_length(pattern: list[dict[str, Any]]) -> int | None:
             return None
         total += int(found.group(3) or found.group(1) or 0)
     return total
-
-
 
 
 YAML_BOOLEAN = "a pattern holds a YAML boolean: quote words such as \"on\", \"off\", \"no\", \"yes\""
@@ -168,20 +166,29 @@ def _split_ranges(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [v for v in variants if v]
 
 
+def check_patterns(where: str, params: dict[str, Any], validate: Callable[[Any], list[str]], line: int | None = None) -> None:
+    """The checks of a semantic rule's patterns as written: no YAML boolean where a word belongs,
+    every token pattern a list that `validate` (spaCy's token pattern check) accepts. Run by
+    the bundle's writer and on loading a rule the bundle did not vet."""
+    if _scan(params.get("patterns"), set()) or _scan(params.get("dependency"), set()):
+        raise PostcheckError(where, YAML_BOOLEAN, line)
+    for raw in params.get("patterns") or []:
+        # As written: a 'lex:NAME' stands where its words will, and a {n,m} gap is what its
+        # split copies are.
+        errors = validate(raw) if isinstance(raw, list) else ["a pattern must be a list of tokens"]
+        if errors:
+            raise PostcheckError(where, f"invalid matcher pattern: {errors[0]}", line)
+
+
 def _patterns(rule: Rule) -> tuple[list[Any], list[str], list[Any]]:
     """A rule's token patterns (as written), phrases and dependency patterns (lexicons
-    expanded)."""
+    expanded). Every lexicon the token patterns name must exist."""
     p = rule.params
-    named: set[str] = set()  # lexicons the token patterns name
-    if rule.vetted:  # checked when the bundle was written: only the lexicon names are needed
-        named = set(LEXICON_NAME.findall(json.dumps(p.get("patterns") or [])))
-    elif _scan(p.get("patterns"), named) or _scan(p.get("dependency"), set()):
-        raise PostcheckError(rule.path or rule.id, YAML_BOOLEAN)
     texts = [str(t) for t in p.get("phrases", []) or [] if not str(t).startswith("lex:")]
     texts += [t for name in p.get("phrases", []) or [] if str(name).startswith("lex:") for t in lexicon(str(name)[4:]) if not t.startswith("re:")]
     tokens = list(p.get("patterns", []) or [])  # expanded as they are added to a matcher
     dependency = [_expand(pattern) for pattern in p.get("dependency", []) or []]
-    for name in named:
+    for name in set(LEXICON_NAME.findall(json.dumps(tokens))):
         _one_words(name)  # a lexicon that does not exist is an error now, not on first use
     return tokens, texts, dependency
 
@@ -214,19 +221,12 @@ def file_rules(rules: list[Rule], validate: Callable[[Any], list[str]] | None) -
     seen: dict[int, Any] = {}
     needs: dict[frozenset[str], list[tuple[frozenset[str], ...]]] = {}
     for r in rules:
+        if not r.vetted:  # a rule read from a fresh bundle was checked when it was written
+            if validate is None:
+                raise PostcheckError(r.path or r.id, "not vetted by the bundle")
+            check_patterns(r.path or r.id, r.params, validate)
         written, texts, dep = _patterns(r)
-        for raw in written:
-            # Validated as written: a 'lex:NAME' stands where its words will, and a {n,m} gap is
-            # what its split copies are. Expanding a lexicon costs, so a pattern is expanded
-            # only when a matcher that needs it is built.
-            if not isinstance(raw, list):
-                raise PostcheckError(r.path or r.id, "invalid matcher pattern: a pattern must be a list of tokens")
-            if not r.vetted:
-                if validate is None:
-                    raise PostcheckError(r.path or r.id, "not vetted by the bundle")
-                errors = validate(raw)
-                if errors:
-                    raise PostcheckError(r.path or r.id, f"invalid matcher pattern: {errors[0]}")
+        for raw in written:  # expanded only when a matcher that needs it is built
             for pattern in _split_ranges(raw):
                 required = _required(pattern, seen)
                 words = _gate(required, COMMON_WORDS)

@@ -95,7 +95,7 @@ class Phrases:
 
 @dataclass(frozen=True)
 class Compiled:
-    matcher: Matcher  # patterns needing no uncommon word: run on every Doc
+    matcher: Matcher  # patterns that require no word list: run on every Doc
     phrases: Phrases
     dependency: DependencyMatcher
     key: tuple[int, str]
@@ -104,7 +104,7 @@ class Compiled:
     # spaCy's Matcher tries every pattern at every token and evaluates each IN list in Python
     # there, so most of its time went on patterns that could not match the draft at all.
     # Built on first need from `pending` (a single draft needs few of them: a cold start pays for
-    # those alone); every pattern was validated when the rules were compiled.
+    # those alone); every pattern was checked when the rules were filed or the bundle written.
     pending: dict[frozenset[str], list[tuple[Rule, Any]]] = field(default_factory=dict)
     index: dict[str, list[frozenset[str]]] = field(default_factory=dict)
     # Per matcher, the word lists its patterns need besides the one it is filed under, each
