@@ -63,14 +63,14 @@ def make_decider(config: Config, options: Options) -> tuple[Decider, tuple[str, 
 
 def run(paths: list[str], config: Config, options: Options, progress: Callable[[int, int], Any] | None = None) -> Report:
     """Check every draft under `paths`. `progress(done, total)` hears how far the batch is."""
-    from postcheck.detectors.filing import prefetch
-
-    prefetch()  # the semantic rules are filed on the other CPU while spaCy loads
     decider, policy_ids = make_decider(config, options)
     items = read_all(paths, options.text_column, options.max_bytes, options.show_evidence)
     drafts = [item for item in items if isinstance(item, Draft)]
     results: list[DraftResult] = []
     if drafts:
+        from postcheck.detectors.filing import prefetch
+
+        prefetch()  # the semantic rules are filed on the other CPU while spaCy loads
         from postcheck.nlp.pipeline import build, detect_many
 
         nlp = build(config.detector_config(), disabled=config.disable)
