@@ -69,6 +69,15 @@ def test_batches_are_shared_out_evenly_and_small_ones_stay_in_one_process(monkey
     assert pipeline.plan(250, 3) == (3, 84)
 
 
+def _through_spacys_own(nlp, text: str):
+    """`text` through spaCy's own tagger, attribute ruler and lemmatizer (disabled in ours)."""
+    doc = nlp.make_doc(text)
+    for name in ("tok2vec", "tagger", "senter", "attribute_ruler", "lemmatizer"):
+        if name in nlp.component_names:
+            doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
 def test_cached_attribute_ruler_sets_what_the_ruler_sets(nlp) -> None:
     """Parts of speech, morphology and lemmas from the cached ruler equal spaCy's own, on Docs
     its two-token patterns match ('gonna', "let's"), on repeated and on unseen words."""
@@ -81,10 +90,7 @@ def test_cached_attribute_ruler_sets_what_the_ruler_sets(nlp) -> None:
              "The nurses' notes were better than the best notes.", "Qwertyuiop zxcvbnm was seen by the team.",
              "We saw the saw on the ward again.\n\nThat's all."]
     for text in texts:
-        doc = nlp.make_doc(text)
-        for name in ("tok2vec", "tagger", "senter", "attribute_ruler", "lemmatizer"):  # spaCy's own
-            if name in nlp.component_names:
-                doc = nlp.get_pipe(name)(doc)
+        doc = _through_spacys_own(nlp, text)
         ours = nlp(text)
         assert numpy.array_equal(ours.to_array([POS, MORPH, LEMMA]), doc.to_array([POS, MORPH, LEMMA])), text
 
@@ -95,11 +101,7 @@ def test_cached_lemmas_are_the_lemmatizers(nlp) -> None:
         pytest.skip("no English rule lemmatizer installed")
     text = ("We saw the saw on the ward. She was meeting them at the meeting; they're gonna leave. "
             "The nurses' notes were better than the best notes. Let's go, y'all.")
-    doc = nlp.make_doc(text)
-    for name in ("tok2vec", "tagger", "senter", "attribute_ruler", "lemmatizer"):  # spaCy's own, disabled in ours
-        if name in nlp.component_names:
-            doc = nlp.get_pipe(name)(doc)
-    expected = [t.lemma_ for t in doc]
+    expected = [t.lemma_ for t in _through_spacys_own(nlp, text)]
     ours = [t.lemma_ for t in nlp(text)]
     assert ours == expected and "meeting" in ours and "meet" in ours and "see" in ours
 
