@@ -188,12 +188,19 @@ def evaluate(
 
 
 @app.command()
-def train() -> None:
+def train(
+    add: List[str] = typer.Option(
+        [],
+        "--add",
+        metavar="DIR",
+        help="First copy this folder's labelled drafts (drafts plus labels.yaml) into the corpus, each to train or dev by a hash of its name; the folder is left as it was. Repeatable.",
+    ),
+) -> None:
     """Rebuild the classifier in models/textcat from models/corpus/train (fixed seed), choosing
     each category's threshold on models/corpus/dev. Run it from a checkout."""
     from postcheck.train import main as train_main
 
-    raise typer.Exit(train_main())
+    raise typer.Exit(train_main(add))
 
 
 def main() -> None:

@@ -91,28 +91,43 @@ def split_name(name: str) -> str:
     return "dev" if digest[0] < 256 * DEV_SHARE else "train"
 
 
-def split_corpus(incoming: Path, corpus: Path) -> dict[str, int]:
-    """Move labelled drafts from incoming/<batch>/ into corpus/train and corpus/dev."""
+DRAFT_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+def add_to_corpus(folder: Path, corpus: Path) -> dict[str, int]:
+    """Copy the labelled drafts of `folder` (drafts plus labels.yaml) into corpus/train and
+    corpus/dev, each by split_name, and merge their labels; `folder` is left as it was.
+
+    Everything is checked before anything is copied: the labels parse and name known categories,
+    every entry names a readable draft in the folder, every draft has an entry, and no name is
+    already in the corpus. A problem raises PostcheckError naming the file."""
+    labels_path = folder / "labels.yaml"
+    if not labels_path.is_file():
+        raise PostcheckError(str(folder), "no labels.yaml: a folder to add holds drafts plus labels.yaml")
+    load_labels(labels_path)  # the checks of the label format, with the file named
+    entries = yaml.safe_load(labels_path.read_text(encoding="utf-8")) or {}
+    drafts = {p.name for p in folder.iterdir() if p.suffix in DRAFT_SUFFIXES}
+    for name in sorted(drafts - set(entries)):
+        raise PostcheckError(str(folder / name), "has no entry in labels.yaml")
+    merged: dict[str, dict] = {}
+    for part in ("train", "dev"):
+        existing = corpus / part / "labels.yaml"
+        merged[part] = (yaml.safe_load(existing.read_text(encoding="utf-8")) or {}) if existing.exists() else {}
+    for name in entries:
+        if name not in drafts:
+            raise PostcheckError(str(labels_path), f"entry '{name}' names no draft in {folder}")
+        if name in merged["train"] or name in merged["dev"]:
+            raise PostcheckError(str(folder / name), "a draft of that name is already in the corpus")
+        read_path(str(folder / name))  # unreadable drafts raise here, before anything is copied
     counts = {"train": 0, "dev": 0}
-    merged: dict[str, dict[str, dict]] = {"train": {}, "dev": {}}
-    for part in merged:
-        labels_file = corpus / part / "labels.yaml"
-        if labels_file.exists():
-            merged[part] = yaml.safe_load(labels_file.read_text(encoding="utf-8")) or {}
-    for labels_file in sorted(incoming.glob("*/labels.yaml")):
-        entries = yaml.safe_load(labels_file.read_text(encoding="utf-8")) or {}
-        for name, entry in entries.items():
-            part = split_name(name)
-            target = corpus / part
-            target.mkdir(parents=True, exist_ok=True)
-            if name in merged["train"] or name in merged["dev"]:
-                raise SystemExit(f"{labels_file}: {name} is already in the corpus")
-            shutil.move(str(labels_file.parent / name), str(target / name))
-            merged[part][name] = entry
-            counts[part] += 1
-    for part, entries in merged.items():
+    for name, entry in entries.items():
+        part = split_name(name)
         (corpus / part).mkdir(parents=True, exist_ok=True)
-        text = yaml.safe_dump(dict(sorted(entries.items())), sort_keys=False, allow_unicode=True)
+        shutil.copyfile(folder / name, corpus / part / name)
+        merged[part][name] = entry
+        counts[part] += 1
+    for part, part_entries in merged.items():
+        text = yaml.safe_dump(dict(sorted(part_entries.items())), sort_keys=False, allow_unicode=True)
         (corpus / part / "labels.yaml").write_text(text, encoding="utf-8")
     return counts
 
@@ -226,11 +241,19 @@ def choose_thresholds(
     return chosen
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(add: list[str] | None = None) -> int:
+    """Add the labelled folders `add` to the corpus (if any), then rebuild the model."""
     from postcheck.paths import models_dir
 
     models = models_dir()
     corpus = models / "corpus"
+    for folder in add or []:
+        try:
+            counts = add_to_corpus(Path(folder), corpus)
+        except PostcheckError as exc:
+            print(f"postcheck: {exc}", file=sys.stderr)
+            return 2
+        print(f"added {folder}: {counts['train']} drafts to train, {counts['dev']} to dev")
     if not (corpus / "train" / "labels.yaml").exists():
         print(f"postcheck: {corpus / 'train'}: no labelled corpus to train on", file=sys.stderr)
         return 2

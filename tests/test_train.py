@@ -10,7 +10,10 @@ import yaml
 
 from conftest import ROOT
 from postcheck.evaluate import Label
-from postcheck.train import LABELS, cats_of, choose_thresholds, split_name, train, Example
+import pytest
+
+from postcheck.errors import PostcheckError
+from postcheck.train import LABELS, add_to_corpus, cats_of, choose_thresholds, split_name, train, Example
 
 CORPUS = ROOT / "models" / "corpus"
 
@@ -53,3 +56,51 @@ def test_training_twice_gives_the_same_model(tmp_path: Path) -> None:
     weights = sorted((tmp_path / "a").rglob("model"))
     assert weights and all(w.read_bytes() == (tmp_path / "b" / w.relative_to(tmp_path / "a")).read_bytes() for w in weights)
     assert (tmp_path / "a" / "thresholds.yml").is_file()
+
+
+def _folder(tmp: Path, entries: dict[str, dict], texts: dict[str, str]) -> Path:
+    tmp.mkdir(parents=True)
+    for name, text in texts.items():
+        (tmp / name).write_text(text, encoding="utf-8")
+    (tmp / "labels.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    return tmp
+
+
+def test_adding_a_folder_copies_its_drafts_by_the_split_and_keeps_the_folder(tmp_path: Path) -> None:
+    names = [f"new-{i:03}.txt" for i in range(30)]
+    entries = {n: {"expect": ["endorsement"] if i % 2 else [], "optional": [], "note": "n"} for i, n in enumerate(names)}
+    folder = _folder(tmp_path / "in", entries, {n: f"draft number {i}" for i, n in enumerate(names)})
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    corpus = tmp_path / "corpus"
+    counts = add_to_corpus(folder, corpus)
+    assert counts["train"] + counts["dev"] == 30 and counts["dev"] == sum(split_name(n) == "dev" for n in names)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # the user's folder is untouched
+    for part in ("train", "dev"):
+        merged = yaml.safe_load((corpus / part / "labels.yaml").read_text(encoding="utf-8"))
+        assert all(split_name(n) == part and (corpus / part / n).is_file() for n in merged)
+        assert all(merged[n] == entries[n] for n in merged)
+    with pytest.raises(PostcheckError, match="already in the corpus"):
+        add_to_corpus(folder, corpus)
+
+
+@pytest.mark.parametrize(
+    "entries, texts, message",
+    [
+        ({"a.txt": {"expect": ["no-such-category"]}}, {"a.txt": "x"}, "unknown category"),
+        ({"a.txt": {"expect": []}}, {"a.txt": "x", "b.txt": "y"}, "no entry in labels.yaml"),
+        ({"a.txt": {"expect": []}, "gone.txt": {"expect": []}}, {"a.txt": "x"}, "names no draft"),
+    ],
+)
+def test_a_bad_folder_is_refused_before_anything_is_copied(tmp_path: Path, entries, texts, message) -> None:
+    folder = _folder(tmp_path / "in", entries, texts)
+    with pytest.raises(PostcheckError, match=message):
+        add_to_corpus(folder, tmp_path / "corpus")
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_train_add_reports_a_bad_folder_in_one_line(tmp_path: Path, capsys) -> None:
+    from postcheck.train import main
+
+    assert main([str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "missing" in err[0] and "labels.yaml" in err[0]
