@@ -151,6 +151,21 @@ def test_classifier_is_in_the_one_pipeline(nlp) -> None:
     assert set(thresholds()) and all(0.0 < v < 1.0 for v in thresholds().values())
 
 
+@pytest.mark.skipif(not (model_path() / "config.cfg").is_file(), reason="no trained model in models/")
+def test_the_classifier_scores_a_draft_as_it_scored_it_in_training(nlp) -> None:
+    """Training makes Docs with blank English; the checker's Docs come from the English
+    pipeline, whose spelling table normalises 'organisation' to 'organization'. Both must reach
+    the model as the same features, so the thresholds chosen on dev hold in use."""
+    import spacy
+
+    from postcheck.nlp.classifier import words_only
+
+    text = "The organisation's behaviour towards the theatre team was disorganised, cos Labour's programme"
+    trained = spacy.load(model_path())  # the model as `postcheck train` scored dev
+    expected = trained(words_only(trained.make_doc(text))).cats
+    assert nlp(text).cats == pytest.approx(expected, abs=1e-6)
+
+
 # Held-out corpus (tests/corpus/semantic, written apart from models/corpus): floors at the
 # figures measured when the model was committed, so a regression fails here.
 FLOOR_MACRO_F1 = 0.70

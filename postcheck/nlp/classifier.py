@@ -15,6 +15,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 from spacy.util import minibatch
 
 from postcheck.errors import PostcheckError
@@ -41,10 +42,23 @@ def thresholds() -> dict[str, float]:
     return {str(k): float(v) for k, v in values.items()}
 
 
+@lru_cache(maxsize=1)
+def plain_vocab() -> Vocab:
+    """The vocabulary the classifier's features are read from, in training and in use: blank
+    English's. The English pipeline's own vocabulary carries a spelling table that gives
+    'organisation', 'theatre' or 'Labour' the norms 'organization', 'theater', 'labor', so the
+    same word would hash to features the model never saw in training."""
+    from spacy.lang.en import English
+    from spacy.vocab import create_vocab
+
+    return create_vocab("en", English.Defaults)
+
+
 def words_only(doc: Doc) -> Doc:
-    """The draft as the classifier sees it: the same tokens, whitespace tokens left out."""
+    """The draft as the classifier sees it: the same tokens, whitespace tokens left out, in the
+    plain vocabulary."""
     tokens = [t for t in doc if not t.is_space]
-    return Doc(doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
+    return Doc(plain_vocab(), words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
 
 
 class Classifier:
@@ -52,8 +66,8 @@ class Classifier:
 
     def __init__(self, nlp: Language, path: str) -> None:
         """The textcat component alone, built on `nlp`'s vocabulary: loading the model folder as
-        a pipeline of its own would also build a second tokenizer (0.08 s of a cold start). Its
-        features are hashes of token strings, so the vocabulary it runs on changes no score."""
+        a pipeline of its own would also build a second tokenizer (0.08 s of a cold start). It
+        reads its features from words_only's plain vocabulary, as in training."""
         from thinc.api import Config
 
         try:
