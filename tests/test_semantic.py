@@ -133,6 +133,36 @@ def test_negation_questions_and_quotes(nlp) -> None:
     assert not found("Never skip a dose without asking your pharmacist.")
     assert not found("Is it OK to skip a dose if I feel sick?")
     assert not found('The leaflet literally says "do not skip a dose" in bold.')
+    assert not found('Our pharmacist\'s catchphrase: "skip a dose and I\'ll find out" 😂')
+    from postcheck.detectors.semantic import _quoted
+
+    doc = nlp('Her catchphrase: "have you got a list of your tablets" and a wink.')
+    mark = doc.text.index('"')
+    assert _quoted(doc.text, doc[:], mark)  # a match may begin at the opening mark itself
+    assert not _quoted(doc.text, doc[:], doc.text.index("and a wink"))
+
+
+def test_passing_on_the_official_update_is_not_crisis_information(checker) -> None:
+    """Re-sharing the official channel is what staff should do in an incident (Blackpool 3.7):
+    words inside a retweet of an NHS body, or a sentence pointing to the official update, are
+    passed on; the sharer's own details of the incident are still flagged."""
+    shared = [
+        "RT @HollinsNHS: Following the flood in the basement our outpatient clinics are cancelled today. We will contact you to rebook.",
+        "Please read the official statement from @HollinsNHS about the ransomware attack before believing the rumours in this group.",
+    ]
+    for text in shared:
+        assert "crisis-information" not in categories(checker(text)), text
+    own = [
+        "RT @HollinsNHS: we are responding to an incident -- that's one word for it, I'm in resus and there are six burns patients already",
+        "The official statement says minor disruption. It's carnage in ED, every system down since 6am and theatres cancelled.",
+    ]
+    for text in own:
+        assert "crisis-information" in categories(checker(text)), text
+
+
+def test_a_negated_promotion_is_not_an_endorsement(checker) -> None:
+    assert "endorsement" not in categories(checker("Loads of you asked which running app I use for after-shift jogs. Not sponsored and no affiliate link, it's just the free one."))
+    assert "endorsement" in categories(checker("Loads of you asked which running app I use: sign up through my affiliate link and we both get a month free."))
 
 
 def test_yaml_booleans_in_patterns_are_reported(nlp) -> None:

@@ -10,7 +10,8 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   questions:   drop a match in a sentence that asks ('should I double my dose?')
   quotes:      drop a match inside quotation marks (quoting or reporting someone)
   skip_official: drop on official or work accounts, which may do this as part of their job
-  skip_official_share: drop when the draft re-shares a configured official account's update
+  skip_official_share: drop when the draft re-shares a configured official account's update, and
+               a match inside a retweet of an NHS body or in a sentence pointing to the official update
   requires:    lexicon names; at least one must occur in the draft for a match to count
   classifier:  also report the category when the classifier's score reaches its threshold
   classifier_unless: lexicon names; when one occurs, only the rule patterns count
@@ -245,7 +246,9 @@ def _negated(span: Span, sentence: Span) -> bool:
 
 
 def _quoted(text: str, sentence: Span, start: int) -> bool:
-    return len(QUOTES.findall(text, sentence.start_char, start)) % 2 == 1
+    """The match lies inside quotation marks: an odd number of them open before it in its
+    sentence, the match's own first character included (a match may begin at the mark)."""
+    return len(QUOTES.findall(text, sentence.start_char, start + 1)) % 2 == 1
 
 
 def _best_sentence(doc: Doc, category: str, ctx: DetectorContext) -> tuple[int, int]:
@@ -260,6 +263,29 @@ def _best_sentence(doc: Doc, category: str, ctx: DetectorContext) -> tuple[int, 
 
 
 SHARE = re.compile(r"\b(?:RT|via|shar(?:e|ed|ing)|retweet\w*|repost\w*|latest|update|follow|see)\b", re.IGNORECASE)
+
+
+# Pointers to the official channel, in the sentence of a match: 'the official update from
+# @trust', "the trust's statement on the outage is linked below".
+OFFICIAL_SOURCE = re.compile(
+    r"\bofficial\s+(?:\w+\s+)?(?:updates?|statements?|advice|posts?|accounts?|channels?|pages?|websites?|site|information|guidance|messages?|announcements?)\b"
+    r"|\b(?:trust|hospital|nhs|ambulance service)(?:'s|’s)\s+(?:own\s+)?(?:updates?|statements?|website|page|account|post|announcement)\b",
+    re.IGNORECASE,
+)
+# A retweet of an NHS body's account ('RT @EastmereNHS: ...'): its words run to the end of the
+# line or to a dash that starts the sharer's own comment.
+RETWEET = re.compile(r"\b(?:RT|QT)\s*:?\s*@\w*(?:nhs|trust|hosp|health|ambulance)\w*\s*:?", re.IGNORECASE)
+OWN_COMMENT = re.compile(r"\s(?:—|–|--|-)\s|\n")
+
+
+def _passes_on_official(text: str, sentence: Span, start: int) -> bool:
+    """The match is in words passed on from the official channel: inside a retweet of an NHS
+    body, or in a sentence that points readers to the official update."""
+    for retweet in RETWEET.finditer(text, 0, start + 1):
+        end = OWN_COMMENT.search(text, retweet.end())
+        if retweet.end() <= start < (end.start() if end else len(text)):
+            return True
+    return OFFICIAL_SOURCE.search(sentence.text) is not None
 
 
 def _shares_official(text: str, ctx: DetectorContext) -> bool:
@@ -290,6 +316,8 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             if p.get("negation") and _negated(span, sentence):
                 continue
             if p.get("quotes") and _quoted(text, sentence, span.start_char):
+                continue
+            if p.get("skip_official_share") and _passes_on_official(text, sentence, span.start_char):
                 continue
             if any(h.start is not None and h.start <= span.start_char < h.end for h in hits):  # type: ignore[operator]
                 continue
