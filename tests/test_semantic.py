@@ -142,18 +142,19 @@ def test_negation_questions_and_quotes(nlp) -> None:
     assert not _quoted(doc.text, doc[:], doc.text.index("and a wink"))
 
 
-def test_passing_on_the_official_update_is_not_crisis_information(checker) -> None:
+def test_passing_on_the_official_update_is_not_crisis_or_confidential_information(checker) -> None:
     """Re-sharing the official channel is what staff should do in an incident (Blackpool 3.7):
     words inside a retweet of an NHS body, or a sentence pointing to the official update, are
     passed on; the sharer's own details of the incident are still flagged."""
     shared = [
         "RT @HollinsNHS: Following the flood in the basement our outpatient clinics are cancelled today. We will contact you to rebook.",
+        "RT @HollinsNHS: A major incident has been declared. Please avoid the hospital unless it is an emergency.",
         "Please read the official statement from @HollinsNHS about the ransomware attack before believing the rumours in this group.",
     ]
     for text in shared:
-        assert "crisis-information" not in categories(checker(text)), text
+        assert not {"crisis-information", "confidential-information"} & categories(checker(text)), text
     own = [
-        "RT @HollinsNHS: we are responding to an incident -- that's one word for it, I'm in resus and there are six burns patients already",
+        "RT @HollinsNHS: we are responding to an incident -- that's one word for it, they've declared a major incident and I'm in resus with six burns patients",
         "The official statement says minor disruption. It's carnage in ED, every system down since 6am and theatres cancelled.",
     ]
     for text in own:

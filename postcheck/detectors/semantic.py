@@ -288,6 +288,12 @@ def _passes_on_official(text: str, sentence: Span, start: int) -> bool:
     return OFFICIAL_SOURCE.search(sentence.text) is not None
 
 
+def _pure_retweet(text: str) -> bool:
+    """The whole draft is a retweet of an NHS body, with no comment of the sharer's own."""
+    retweet = RETWEET.match(text.strip())
+    return retweet is not None and OWN_COMMENT.search(text.strip(), retweet.end()) is None
+
+
 def _shares_official(text: str, ctx: DetectorContext) -> bool:
     """The draft passes on an official account's update (a configured official account is
     named, with a word of sharing): re-sharing the official channel is what staff should do."""
@@ -300,7 +306,7 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     official = is_official(doc)
     if p.get("skip_official") and official:
         return []
-    if p.get("skip_official_share") and _shares_official(text_of(doc), ctx):
+    if p.get("skip_official_share") and (_shares_official(text_of(doc), ctx) or _pure_retweet(text_of(doc))):
         return []
     text = text_of(doc)
     if any(doc_has_term(doc, name) for name in p.get("unless") or []):
