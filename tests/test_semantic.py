@@ -161,6 +161,17 @@ def test_passing_on_the_official_update_is_not_crisis_or_confidential_informatio
         assert "crisis-information" in categories(checker(text)), text
 
 
+def test_an_incident_that_is_not_live_is_not_crisis_information(checker) -> None:
+    """crisis-information is about posting on an incident as it happens: one remembered years
+    later, or a household mishap called a major incident, is not; a live one still is."""
+    for text in [
+        "Ten years since the motorway pile-up that filled our resus. I still think about that night every November.",
+        "Major incident declared in my kitchen: the toddler found the flour. Evacuating to the garden.",
+    ]:
+        assert "crisis-information" not in categories(checker(text)), text
+    assert "crisis-information" in categories(checker("Major incident declared at the Royal, resus is full and they're evacuating the ward above ED."))
+
+
 def test_a_negated_promotion_is_not_an_endorsement(checker) -> None:
     assert "endorsement" not in categories(checker("Loads of you asked which running app I use for after-shift jogs. Not sponsored and no affiliate link, it's just the free one."))
     assert "endorsement" in categories(checker("Loads of you asked which running app I use: sign up through my affiliate link and we both get a month free."))

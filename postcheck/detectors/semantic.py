@@ -17,6 +17,8 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   classifier_unless: lexicon names; when one occurs, only the rule patterns count
   classifier_requires: lexicon names; a classifier-only finding needs one of them in the draft
   unless:      lexicon names; when one occurs the rule reports nothing ('shared with consent')
+  sentence_unless: lexicon names; a match whose sentence holds one of their terms does not count
+               ('five years since the crash', 'major incident in my kitchen')
 Rule matches carry the matched span as evidence; a classifier-only finding carries the sentence
 that scored highest. Matchers are compiled once per process and vocabulary.
 """
@@ -30,7 +32,7 @@ from typing import Any
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from postcheck.detectors.base import DetectorContext, cached, doc_has_term, hit, is_official, text_of
+from postcheck.detectors.base import DetectorContext, cached, doc_has_term, has_term, hit, is_official, text_of
 from postcheck.errors import PostcheckError
 from postcheck.model import Hit
 from postcheck.detectors.filing import (  # noqa: F401  (the pattern helpers are used and tested through this module)
@@ -324,6 +326,8 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             if p.get("quotes") and _quoted(text, sentence, span.start_char):
                 continue
             if p.get("skip_official_share") and _passes_on_official(text, sentence, span.start_char):
+                continue
+            if any(has_term(sentence.text, name) for name in p.get("sentence_unless") or []):
                 continue
             if any(h.start is not None and h.start <= span.start_char < h.end for h in hits):  # type: ignore[operator]
                 continue
