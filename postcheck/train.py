@@ -246,11 +246,22 @@ def choose_thresholds(
     return chosen
 
 
+def models_folder() -> Path:
+    """Where to train: the models/ folder of the checkout in the current directory when it holds
+    the corpus (an installed package carries the model, not the corpus), else the package's."""
+    from postcheck.paths import models_dir
+
+    here = Path.cwd() / "models"
+    if (here / "corpus" / "train" / "labels.yaml").is_file():
+        return here
+    return models_dir()
+
+
 def main(add: list[str] | None = None) -> int:
     """Add the labelled folders `add` to the corpus (if any), then rebuild the model."""
     from postcheck.paths import models_dir
 
-    models = models_dir()
+    models = models_folder()
     corpus = models / "corpus"
     for folder in add or []:
         try:
@@ -268,6 +279,8 @@ def main(add: list[str] | None = None) -> int:
         print(f"postcheck: {exc}", file=sys.stderr)
         return 2
     print(f"saved {models / MODEL_NAME}")
+    if models.resolve() != models_dir().resolve():
+        print(f"the installed postcheck reads {models_dir() / MODEL_NAME}: reinstall (pip install .) to use the new model")
     for label, value in thresholds.items():
         print(f"  {label:26} threshold {value:.2f}")
     return 0

@@ -116,3 +116,14 @@ def test_train_add_reports_a_bad_folder_in_one_line(tmp_path: Path, capsys) -> N
     assert main([str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "missing" in err[0] and "labels.yaml" in err[0]
+
+
+def test_train_uses_the_checkout_in_the_current_directory(tmp_path: Path, monkeypatch) -> None:
+    from postcheck.paths import models_dir
+    from postcheck.train import models_folder
+
+    monkeypatch.chdir(tmp_path)
+    assert models_folder() == models_dir()  # no corpus here: the package's own folder
+    (tmp_path / "models" / "corpus" / "train").mkdir(parents=True)
+    (tmp_path / "models" / "corpus" / "train" / "labels.yaml").write_text("{}", encoding="utf-8")
+    assert models_folder() == tmp_path / "models"
