@@ -25,7 +25,7 @@ import yaml
 from postcheck.errors import PostcheckError
 from postcheck.evaluate import Label, load_labels
 from postcheck.model import CATEGORIES, Draft
-from postcheck.readers import read_path
+from postcheck.readers import TEXT_SUFFIXES, read_path
 
 # The categories the classifier scores; the others are deterministic or come from metadata.
 NOT_LEARNED = {"patient-identifier", "contact-details", "account-security", "photo-consent", "missing-disclaimer", "working-hours"}
@@ -92,9 +92,6 @@ def split_name(name: str) -> str:
     return "dev" if digest[0] < 256 * DEV_SHARE else "train"
 
 
-DRAFT_SUFFIXES = (".txt", ".md", ".markdown")
-
-
 def add_to_corpus(folder: Path, corpus: Path) -> dict[str, int]:
     """Copy the labelled drafts of `folder` (drafts plus labels.yaml) into corpus/train and
     corpus/dev, each by split_name, and merge their labels; `folder` is left as it was.
@@ -107,7 +104,7 @@ def add_to_corpus(folder: Path, corpus: Path) -> dict[str, int]:
         raise PostcheckError(str(folder), "no labels.yaml: a folder to add holds drafts plus labels.yaml")
     load_labels(labels_path)  # the checks of the label format, with the file named
     entries = yaml.safe_load(labels_path.read_text(encoding="utf-8")) or {}
-    drafts = {p.name for p in folder.iterdir() if p.suffix in DRAFT_SUFFIXES}
+    drafts = {p.name for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES}
     for name in sorted(drafts - set(entries)):
         raise PostcheckError(str(folder / name), "has no entry in labels.yaml")
     merged: dict[str, dict] = {}

@@ -10,8 +10,9 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   questions:   drop a match in a sentence that asks ('should I double my dose?')
   quotes:      drop a match inside quotation marks (quoting or reporting someone)
   skip_official: drop on official or work accounts, which may do this as part of their job
-  skip_official_share: drop when the draft re-shares a configured official account's update, and
-               a match inside a retweet of an NHS body or in a sentence pointing to the official update
+  skip_official_share: drop when the draft re-shares the official update (a configured official
+               account's, or nothing but a retweet of an NHS body), and a match inside such a
+               retweet or in a sentence pointing to the official update
   requires:    lexicon names; at least one must occur in the draft for a match to count
   classifier:  also report the category when the classifier's score reaches its threshold
   classifier_unless: lexicon names; when one occurs, only the rule patterns count
@@ -280,27 +281,30 @@ RETWEET = re.compile(r"\b(?:RT|QT)\s*:?\s*@\w*(?:nhs|trust|hosp|health|ambulance
 OWN_COMMENT = re.compile(r"\s(?:—|–|--|-)\s|\n")
 
 
+def _retweet_end(text: str, retweet: re.Match) -> int:
+    """Where the words of `retweet` end: at the sharer's own comment, else at the end of text."""
+    comment = OWN_COMMENT.search(text, retweet.end())
+    return comment.start() if comment else len(text)
+
+
 def _passes_on_official(text: str, sentence: Span, start: int) -> bool:
     """The match is in words passed on from the official channel: inside a retweet of an NHS
     body, or in a sentence that points readers to the official update."""
-    for retweet in RETWEET.finditer(text, 0, start + 1):
-        end = OWN_COMMENT.search(text, retweet.end())
-        if retweet.end() <= start < (end.start() if end else len(text)):
-            return True
+    if any(r.end() <= start < _retweet_end(text, r) for r in RETWEET.finditer(text, 0, start + 1)):
+        return True
     return OFFICIAL_SOURCE.search(sentence.text) is not None
 
 
-def _pure_retweet(text: str) -> bool:
-    """The whole draft is a retweet of an NHS body, with no comment of the sharer's own."""
-    retweet = RETWEET.match(text.strip())
-    return retweet is not None and OWN_COMMENT.search(text.strip(), retweet.end()) is None
-
-
 def _shares_official(text: str, ctx: DetectorContext) -> bool:
-    """The draft passes on an official account's update (a configured official account is
-    named, with a word of sharing): re-sharing the official channel is what staff should do."""
+    """The whole draft passes on an official update: a configured official account is named,
+    with a word of sharing, or the draft is only a retweet of an NHS body with no comment of the
+    sharer's own. Re-sharing the official channel is what staff should do."""
     lowered = text.lower()
-    return any(account in lowered for account in ctx.official_accounts) and SHARE.search(text) is not None
+    if any(account in lowered for account in ctx.official_accounts) and SHARE.search(text) is not None:
+        return True
+    bare = text.strip()
+    retweet = RETWEET.match(bare)
+    return retweet is not None and _retweet_end(bare, retweet) == len(bare)
 
 
 def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
@@ -308,9 +312,9 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     official = is_official(doc)
     if p.get("skip_official") and official:
         return []
-    if p.get("skip_official_share") and (_shares_official(text_of(doc), ctx) or _pure_retweet(text_of(doc))):
-        return []
     text = text_of(doc)
+    if p.get("skip_official_share") and _shares_official(text, ctx):
+        return []
     if any(doc_has_term(doc, name) for name in p.get("unless") or []):
         return []
     hits: list[Hit] = []
@@ -332,7 +336,7 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             if any(h.start is not None and h.start <= span.start_char < h.end for h in hits):  # type: ignore[operator]
                 continue
             hits.append(hit(rule, span.start_char, span.end_char, float(p.get("confidence", 0.85)), p.get("why", "matched a rule pattern")))
-    if hits or not p.get("classifier") or not text_of(doc).strip():
+    if hits or not p.get("classifier") or not text.strip():
         return hits
     if any(doc_has_term(doc, name) for name in p.get("classifier_unless", [])):
         return []  # words that show the draft is about something else (a drill, a plan)

@@ -21,10 +21,9 @@ def _text(path: Path, source: str, text_column: str | None = None, max_bytes: in
     return read_text(path, source, max_bytes)
 
 
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")  # one draft a file, with optional front matter
 READERS: dict[str, Reader] = {
-    ".txt": _text,
-    ".md": _text,
-    ".markdown": _text,
+    **dict.fromkeys(TEXT_SUFFIXES, _text),
     ".csv": read_csv,
     ".json": read_json,
     ".jsonl": read_json,
