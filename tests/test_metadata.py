@@ -56,6 +56,12 @@ def test_replies_to_complaints_and_media(checker) -> None:
     assert "media-response" not in categories(checker("Happy to help, what do you need?", in_reply_to="colleague"))
 
 
+def test_a_media_reply_that_only_sends_the_journalist_to_the_press_office_is_what_staff_should_do(checker) -> None:
+    assert "media-response" not in categories(checker("I'm not able to talk to you about that, the press office at the hospital handles all enquiries.", in_reply_to="media"))
+    assert "media-response" not in categories(checker("Thanks for getting in touch, I've passed this straight on to our comms team.", in_reply_to="media"))
+    assert "media-response" in categories(checker("Off the record? The waits are far worse than the figures say, message me.", in_reply_to="media"))
+
+
 def test_working_hours_only_where_a_pack_has_a_clause(nlp) -> None:
     from postcheck.model import Draft, line_starts_of
     from postcheck.nlp.pipeline import detect

@@ -167,9 +167,22 @@ def test_an_incident_that_is_not_live_is_not_crisis_information(checker) -> None
     for text in [
         "Ten years since the motorway pile-up that filled our resus. I still think about that night every November.",
         "Major incident declared in my kitchen: the toddler found the flour. Evacuating to the garden.",
+        "A couple of years back our trust was hit by a cyber attack; the recovery work taught me a lot about resilience.",
     ]:
         assert "crisis-information" not in categories(checker(text)), text
     assert "crisis-information" in categories(checker("Major incident declared at the Royal, resus is full and they're evacuating the ward above ED."))
+
+
+def test_look_alikes_of_slurs_secrets_and_befriending(checker) -> None:
+    """The airline sense of 'frequent flyer', a Guardian who listens in confidence and an
+    official account's reminder about friend requests break nothing; the real thing still does."""
+    assert "offensive-conduct" not in categories(checker("Cashed in my frequent flyer points for a weekend in Porto after night shifts, bliss"))
+    assert "offensive-conduct" in categories(checker("Same frequent flyers in majors every Saturday, wasting our time as usual"))
+    assert "confidential-information" not in categories(checker("Struggling at work? Our wellbeing champions will talk in confidence, no judgement."))
+    assert "confidential-information" in categories(checker("My manager told me in confidence that outpatients is moving to the new site in spring and half the clerks are going"))
+    reminder = "Staff reminder: please do not add patients as friends on your personal accounts. Point them to our official page if they want to keep in touch."
+    assert "patient-relationship" not in categories(checker(reminder, account="official"))
+    assert "patient-relationship" in categories(checker("My lovely patient from bay 2 added me on Facebook and we're meeting for coffee next week"))
 
 
 def test_a_negated_promotion_is_not_an_endorsement(checker) -> None:

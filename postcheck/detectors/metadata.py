@@ -82,8 +82,12 @@ def _names_someone(doc: Doc) -> bool:
 
 
 def detect_reply_to(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
-    """A personal account answering what `in_reply_to` says it answers (params: value)."""
-    if is_official(doc) or meta_of(doc).get("in_reply_to") != rule.params.get("value") or not text_of(doc).strip():
+    """A personal account answering what `in_reply_to` says it answers (params: value; unless:
+    lexicons whose terms show the reply only passes the request on, as staff should)."""
+    text = text_of(doc)
+    if is_official(doc) or meta_of(doc).get("in_reply_to") != rule.params.get("value") or not text.strip():
+        return []
+    if any(has_term(text, name) for name in rule.params.get("unless") or []):
         return []
     return [hit(rule, None, None, 0.8, f"a personal reply to a {rule.params.get('value')}")]
 
