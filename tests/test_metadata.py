@@ -23,6 +23,10 @@ def test_missing_disclaimer(checker) -> None:
     assert "missing-disclaimer" not in categories(checker("Sharing our trust's update on the strike days, please read before your shift", role="nurse"))
     assert "missing-disclaimer" not in categories(checker("Our ward is recruiting band 5s, apply via NHS Jobs, lovely team", role="nurse"))
     assert "missing-disclaimer" in categories(checker("Our ward is short again. Why does nobody upstairs care? Rota is a joke.", role="nurse"))
+    # the policies ask for a disclaimer on views: thanks, team news and a first shift air none
+    assert "missing-disclaimer" not in categories(checker("Huge thanks to the housekeepers on my ward, you keep the whole place going", role="nurse"))
+    assert "missing-disclaimer" not in categories(checker("First night shift as a band 6 on the ward tonight, nervous and excited", role="nurse"))
+    assert "missing-disclaimer" in categories(checker("Personally I think the new e-rostering on our ward has made nights worse for everyone", role="nurse"))
 
 
 def test_photo_consent_and_workspaces(checker) -> None:
