@@ -185,6 +185,28 @@ def test_look_alikes_of_slurs_secrets_and_befriending(checker) -> None:
     assert "patient-relationship" in categories(checker("My lovely patient from bay 2 added me on Facebook and we're meeting for coffee next week"))
 
 
+def test_an_official_story_told_with_consent_is_not_a_breach(checker) -> None:
+    """The organisation's own account may tell a patient's or a child's story when consent is
+    recorded; without consent, or from a personal account, the same words are still flagged."""
+    text = "Meet Poppy, aged six, who rang the end-of-treatment bell on our children's cancer ward today after two years of chemo. What a star!"
+    consented = [{"file": "poppy.jpg", "shows": ["child", "patient"], "consent": True}]
+    refused = [{"file": "poppy.jpg", "shows": ["child", "patient"], "consent": False}]
+    assert categories(checker(text, account="official", attachments=consented)) & {"safeguarding", "patient-information", "patient-identifier"} <= {"patient-identifier"}
+    assert "safeguarding" in categories(checker(text, account="official", attachments=refused))
+    assert "safeguarding" in categories(checker(text, attachments=consented))
+
+
+def test_employment_contracts_and_guardians_are_not_secrets(checker) -> None:
+    assert "confidential-information" not in categories(checker("Back from mat leave on a less than full time contract and loving the balance. Flexible working works."))
+    assert "confidential-information" not in categories(checker("If nobody at work is listening, you can contact them in confidence: the regulator's number is on its website."))
+    assert "confidential-information" in categories(checker("Heard from procurement that the cleaning contract goes to a new firm in June and nobody's been told yet"))
+
+
+def test_a_planned_drill_is_not_an_incident_but_not_a_drill_is(checker) -> None:
+    assert "crisis-information" not in categories(checker("Fire drill on level 3 at lunchtime, the whole ward evacuated down the back stairs in six minutes. Well done all."))
+    assert "crisis-information" in categories(checker("This is not a fire drill: the whole of the east wing has been evacuated and there's smoke coming out of theatres"))
+
+
 def test_a_negated_promotion_is_not_an_endorsement(checker) -> None:
     assert "endorsement" not in categories(checker("Loads of you asked which running app I use for after-shift jogs. Not sponsored and no affiliate link, it's just the free one."))
     assert "endorsement" in categories(checker("Loads of you asked which running app I use: sign up through my affiliate link and we both get a month free."))

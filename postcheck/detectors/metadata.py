@@ -57,7 +57,7 @@ def detect_missing_disclaimer(doc: Doc, rule: Rule, ctx: DetectorContext) -> lis
 
 def detect_attachment(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """params: shows (what in an attachment triggers), consent_clears (consent: true is enough),
-    cap (the most this can be), personal_only (only on personal accounts), named (the text must
+    official_consent_clears (consent: true is enough on an official account), cap (the most this can be), personal_only (only on personal accounts), named (the text must
     also name someone)."""
     p = rule.params
     if p.get("personal_only") and not _personal(doc):
@@ -70,6 +70,8 @@ def detect_attachment(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             continue
         if p.get("consent_clears") and attachment.get("consent") is True:
             continue
+        if p.get("official_consent_clears") and attachment.get("consent") is True and is_official(doc):
+            continue  # the organisation's own consented story
         if p.get("named") and not _names_someone(doc):
             continue
         label = attachment.get("file") or f"attachment {number}"

@@ -33,7 +33,7 @@ from typing import Any
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from postcheck.detectors.base import DetectorContext, cached, doc_has_term, has_term, hit, is_official, text_of
+from postcheck.detectors.base import DetectorContext, cached, consent_recorded, doc_has_term, has_term, hit, is_official, text_of
 from postcheck.errors import PostcheckError
 from postcheck.model import Hit
 from postcheck.detectors.filing import (  # noqa: F401  (the pattern helpers are used and tested through this module)
@@ -312,6 +312,8 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     official = is_official(doc)
     if p.get("skip_official") and official:
         return []
+    if p.get("official_consent_clears") and official and consent_recorded(doc):
+        return []  # the organisation's own story, told with the person's consent
     text = text_of(doc)
     if p.get("skip_official_share") and _shares_official(text, ctx):
         return []
