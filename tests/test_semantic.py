@@ -41,6 +41,15 @@ POSITIVES = [
     ("offensive-conduct", "Honestly the new reg is a lazy, smug little weasel and everyone on nights agrees."),
     ("offensive-conduct", "That gobby battleaxe on reception needs to retire, nobody can stand her."),
     ("offensive-conduct", "Let's all just ignore Becky at the Christmas do, she'll get the message 😂"),
+    ("offensive-conduct", "Our deputy sister is a two-faced viper, smiles at you then goes straight to matron"),
+    ("offensive-conduct", "Late again and leaving the sluice in a state, typical of that lot on the agency list"),
+    ("offensive-conduct", "them foreign nurses on the bank never answer a buzzer, too busy on their phones"),
+    ("offensive-conduct", "Patient asked to be called 'they'. I'll stick with what's on the birth certificate, ta."),
+    ("offensive-conduct", "Half the waiting room had no right to be in this country and we're supposed to smile at them"),
+    ("offensive-conduct", "If they don't like how we do things they can go back to where they came from"),
+    ("offensive-conduct", "Crying laughing at Dan doing his impression of the new Filipino nurse at handover 😂"),
+    ("offensive-conduct", "proper fit lad in bay 6 tonight, think I'll be doing his obs every hour 😏"),
+    ("offensive-conduct", "Guess who's back in majors? That junkie from last week, third time this month"),
     ("speaking-for-organisation", "The trust's stance on the new parking permits for evening staff is that nobody will pay until the barriers are fixed, full stop."),
     ("speaking-for-organisation", "We at Brackenford hospice are sorry for the muddle over the open day and will ring every family this week."),
     ("confidential-information", "The CQC findings were shared with our team this morning and they're grim, the report won't be out till spring."),
@@ -88,6 +97,9 @@ HARD_NEGATIVES = [
     "Childline is free on 0800 1111 if a young person needs to talk to someone",
     "Fire safety training done for the year, remember the evacuation routes are on the back of every door",
     "Big thanks to the estates team who fixed the leak after the fire alarm test this morning",
+    "Did my best impression of a calm person during my first cannula on a real patient, nailed it",
+    "Cashed in my air miles and I'm off to Lisbon, goodbye nights for a fortnight",
+    "Our trans staff network is running a session on pronouns at work, all welcome, tea and cake provided",
 ]
 
 
