@@ -204,8 +204,9 @@ def test_an_official_story_told_with_consent_is_not_a_breach(checker) -> None:
     consented = [{"file": "poppy.jpg", "shows": ["child", "patient"], "consent": True}]
     refused = [{"file": "poppy.jpg", "shows": ["child", "patient"], "consent": False}]
     assert categories(checker(text, account="official", attachments=consented)) & {"safeguarding", "patient-information", "patient-identifier"} <= {"patient-identifier"}
-    assert "safeguarding" in categories(checker(text, account="official", attachments=refused))
-    assert "safeguarding" in categories(checker(text, attachments=consented))
+    breaches = {"safeguarding", "patient-information", "photo-consent"}
+    assert categories(checker(text, account="official", attachments=refused)) & breaches
+    assert categories(checker(text, attachments=consented)) & breaches
 
 
 def test_employment_contracts_and_guardians_are_not_secrets(checker) -> None:
