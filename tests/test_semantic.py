@@ -248,11 +248,11 @@ def test_the_classifier_scores_a_draft_as_it_scored_it_in_training(nlp) -> None:
     the model as the same features, so the thresholds chosen on dev hold in use."""
     import spacy
 
-    from postcheck.nlp.classifier import words_only
+    from postcheck.nlp.classifier import feature_lexicons, words_only
 
-    text = "The organisation's behaviour towards the theatre team was disorganised, cos Labour's programme"
+    text = "The organisation's behaviour towards the theatre team was disorganised, cos Labour's programme, what a shambles"
     trained = spacy.load(model_path())  # the model as `postcheck train` scored dev
-    expected = trained(words_only(trained.make_doc(text))).cats
+    expected = trained(words_only(trained.make_doc(text), feature_lexicons())).cats
     assert nlp(text).cats == pytest.approx(expected, abs=1e-6)
 
 
@@ -386,3 +386,22 @@ def test_rules_filed_in_a_child_process_equal_those_filed_in_process() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.stdout.strip() == "SAME", proc.stderr
+
+
+def test_the_classifier_is_shown_the_lexicons_a_draft_touches(nlp) -> None:
+    """Each lexicon with a term in the draft becomes one marker word after its tokens; others
+    add nothing, and whitespace tokens are still left out."""
+    from postcheck.nlp.classifier import words_only
+
+    doc = nlp.make_doc("Our matron is a two-faced viper\n\nand the rota is a shambles")
+    seen = [t.text for t in words_only(doc, ("oc-insults", "dr-drinks"))]
+    assert seen[-1] == "[lex:oc-insults]" and "[lex:dr-drinks]" not in seen
+    assert [t for t in seen if not t.startswith("[lex:")] == [t.text for t in doc if not t.is_space]
+    assert [t.text for t in words_only(doc)] == [t.text for t in doc if not t.is_space]
+
+
+@pytest.mark.skipif(not (model_path() / "config.cfg").is_file(), reason="no trained model in models/")
+def test_the_model_names_the_lexicons_it_was_trained_with() -> None:
+    from postcheck.nlp.classifier import feature_lexicons, lexicon_names
+
+    assert feature_lexicons() and set(feature_lexicons()) <= set(lexicon_names())

@@ -127,3 +127,16 @@ def test_train_uses_the_checkout_in_the_current_directory(tmp_path: Path, monkey
     (tmp_path / "models" / "corpus" / "train").mkdir(parents=True)
     (tmp_path / "models" / "corpus" / "train" / "labels.yaml").write_text("{}", encoding="utf-8")
     assert models_folder() == tmp_path / "models"
+
+
+def test_thresholds_dev_cannot_tell_apart_go_to_the_higher() -> None:
+    """Sixty positives: 59 score 0.9, one 0.7, and nothing clean scores above 0.1. Catching the
+    sixtieth moves F-beta by under TOLERANCE (1.000 against 0.997), a difference one dev draft
+    makes, so the higher threshold is kept; when the lower one is clearly better, it wins."""
+    dev = [Example(f"{i}", "t", Label(frozenset({"endorsement"}) if i < 60 else frozenset(), frozenset())) for i in range(80)]
+    values = [0.9] * 59 + [0.7] + [0.1] * 20
+    scores = [{**{c: 0.0 for c in LABELS}, "endorsement": v} for v in values]
+    assert choose_thresholds(dev, scores)["endorsement"] == 0.9
+    values = [0.9] * 40 + [0.7] * 20 + [0.1] * 20
+    scores = [{**{c: 0.0 for c in LABELS}, "endorsement": v} for v in values]
+    assert choose_thresholds(dev, scores)["endorsement"] == 0.7

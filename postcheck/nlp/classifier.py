@@ -24,6 +24,7 @@ from postcheck.yamlload import load_file, strip_lines
 
 NAME = "postcheck_classifier"
 FOLDER = "textcat"
+FEATURES = "features.yml"  # the lexicons shown to the model as marker words, written by postcheck train
 
 
 def model_path() -> Path:
@@ -54,11 +55,39 @@ def plain_vocab() -> Vocab:
     return create_vocab("en", English.Defaults)
 
 
-def words_only(doc: Doc) -> Doc:
+def lexicon_names() -> tuple[str, ...]:
+    """Every lexicon in rules/lexicons: the word classes the classifier is also shown."""
+    from postcheck.paths import rules_dir
+
+    return tuple(sorted(path.stem for path in (rules_dir() / "lexicons").glob("*.yml")))
+
+
+@lru_cache(maxsize=1)
+def feature_lexicons() -> tuple[str, ...]:
+    """The lexicons the installed model was trained with (features.yml beside it); none for a
+    model trained without them."""
+    path = model_path() / FEATURES
+    if not path.is_file():
+        return ()
+    data = strip_lines(load_file(path, with_lines=True))
+    names = data.get("lexicons") if isinstance(data, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise PostcheckError(str(path), "'lexicons' must be a list of lexicon names")
+    return tuple(names)
+
+
+def words_only(doc: Doc, lexicons: tuple[str, ...] = ()) -> Doc:
     """The draft as the classifier sees it: the same tokens, whitespace tokens left out, in the
-    plain vocabulary."""
+    plain vocabulary, followed by one marker word per lexicon of `lexicons` the draft holds a
+    term of ('[lex:oc-insults]'). The markers let what is learnt from 'snake' in training reach
+    'viper' in use, when a lexicon holds both: the corpus cannot show every word, the lexicons
+    name many more."""
+    from postcheck.detectors.base import doc_has_term
+
     tokens = [t for t in doc if not t.is_space]
-    return Doc(plain_vocab(), words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
+    words = [t.text for t in tokens] + [f"[lex:{name}]" for name in lexicons if doc_has_term(doc, name)]
+    spaces = [bool(t.whitespace_) for t in tokens] + [True] * (len(words) - len(tokens))
+    return Doc(plain_vocab(), words=words, spaces=spaces)
 
 
 class Classifier:
@@ -78,11 +107,12 @@ class Classifier:
         except (OSError, ValueError, KeyError) as exc:
             raise PostcheckError(str(path), f"the classifier model cannot be loaded: {exc}") from None
         self.labels = list(self.textcat.labels)
+        self.lexicons = feature_lexicons()
 
     def scores(self, docs: list[Doc]) -> list[dict[str, float]]:
         """Scores per Doc; one with no words scores 0 (thinc fails on a batch mixing empty and
         non-empty Docs, as a blank draft in a folder or a blank line's sentence would)."""
-        words = [words_only(d) for d in docs]
+        words = [words_only(d, self.lexicons) for d in docs]
         filled = [w for w in words if len(w)]
         rows = iter(self.textcat.model.ops.to_numpy(self.textcat.predict(filled)) if filled else ())
         return [
