@@ -227,11 +227,11 @@ def choose_thresholds(
     """Per category, the threshold with the best dev F-beta of rules-or-classifier, where scores
     within TOLERANCE of the best tie and ties go to the higher threshold: the F-beta curve is
     flat near its top, one dev draft moves it by 0.005 to 0.01, and of two thresholds that dev
-    cannot tell apart the higher one cries wolf less. (0.01 was tried: on dev it kept the
-    same clean pass rate and lost 0.011 of macro-F1.) BETA below 1 weighs precision above recall: a
-    false alarm on a clean draft costs more trust than a miss that a human reviewer may still
-    catch. The grid starts at MIN_THRESHOLD: below it the classifier cries wolf on short,
-    unusual drafts however well it scores on dev."""
+    cannot tell apart the higher one cries wolf less (0.01 was tried: on dev it kept the same
+    clean pass rate and lost 0.011 of macro-F1). BETA below 1 weighs precision above recall:
+    a false alarm on a clean draft costs more trust than a miss that a human reviewer may
+    still catch. The grid starts at MIN_THRESHOLD: below it the classifier cries wolf on
+    short, unusual drafts however well it scores on dev."""
     chosen = {}
     grid = [round(0.05 * i, 2) for i in range(int(MIN_THRESHOLD * 20), 19)]
     b2 = beta * beta

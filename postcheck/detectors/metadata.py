@@ -57,8 +57,9 @@ def detect_missing_disclaimer(doc: Doc, rule: Rule, ctx: DetectorContext) -> lis
 
 def detect_attachment(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """params: shows (what in an attachment triggers), consent_clears (consent: true is enough),
-    official_consent_clears (consent: true is enough on an official account), cap (the most this can be), personal_only (only on personal accounts), named (the text must
-    also name someone)."""
+    official_consent_clears (consent: true is enough on an official account), cap (the most
+    this can be), personal_only (only on personal accounts), named (the text must also name
+    someone)."""
     p = rule.params
     if p.get("personal_only") and not _personal(doc):
         return []
