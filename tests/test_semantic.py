@@ -220,6 +220,11 @@ def test_a_planned_drill_is_not_an_incident_but_not_a_drill_is(checker) -> None:
     assert "crisis-information" in categories(checker("This is not a fire drill: the whole of the east wing has been evacuated and there's smoke coming out of theatres"))
 
 
+def test_the_authors_own_relative_is_not_a_patient_they_cared_for(checker) -> None:
+    assert "patient-information" not in categories(checker("My grandad is 88 and came home from the stroke ward today after three weeks. Thank you to everyone who looked after him."))
+    assert "patient-information" in categories(checker("The grandad in side room 3 kept trying to climb out of bed all night and swore at every nurse who came near him"))
+
+
 def test_a_negated_promotion_is_not_an_endorsement(checker) -> None:
     assert "endorsement" not in categories(checker("Loads of you asked which running app I use for after-shift jogs. Not sponsored and no affiliate link, it's just the free one."))
     assert "endorsement" in categories(checker("Loads of you asked which running app I use: sign up through my affiliate link and we both get a month free."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -69,8 +70,15 @@ def _person_nouns() -> set[str]:
     return {t.lower() for t in lexicon("person-nouns") if " " not in t and not t.startswith("re:")}
 
 
+@lru_cache(maxsize=1)
+def _own_family() -> frozenset[str]:
+    return frozenset(t.lower() for t in lexicon("family-words") + lexicon("dr-relatives") if " " not in t and not t.startswith("re:"))
+
+
 def _specific(token: Token) -> bool:
-    """A singular noun with a specific determiner: 'a lady', 'this patient', 'my pt'."""
+    """A singular noun with a specific determiner: 'a lady', 'this patient', 'my pt'. The
+    author's own relative ('my grandad', 'our son') is not a patient they cared for: a post
+    about their own family's stay tells the family's story, not a patient's."""
     if token.tag_ in ("NNS", "NNPS") or token.pos_ in ("ADJ", "VERB", "AUX"):
         return False
     if is_compound(token):
@@ -78,7 +86,7 @@ def _specific(token: Token) -> bool:
     for left in reversed(list(token.doc[max(0, token.i - 4) : token.i])):
         lower = left.lower_
         if lower in SPECIFIC_DETERMINERS:
-            return True
+            return not (lower in ("my", "our") and token.lower_ in _own_family())
         if left.pos_ not in ("ADJ", "ADV", "NOUN", "PROPN", "NUM", "PUNCT") and left.tag_ != "HYPH":
             return False
     return False
