@@ -215,19 +215,19 @@ def test_employment_contracts_and_guardians_are_not_secrets(checker) -> None:
     assert "confidential-information" in categories(checker("Heard from procurement that the cleaning contract goes to a new firm in June and nobody's been told yet"))
 
 
-def test_a_planned_drill_is_not_an_incident_but_not_a_drill_is(checker) -> None:
-    assert "crisis-information" not in categories(checker("Fire drill on level 3 at lunchtime, the whole ward evacuated down the back stairs in six minutes. Well done all."))
-    assert "crisis-information" in categories(checker("This is not a fire drill: the whole of the east wing has been evacuated and there's smoke coming out of theatres"))
+# Look-alike pairs: the first is clean (a drill, the author's own relative, a negated
+# promotion), the second, in nearly the same words, is the real thing.
+LOOK_ALIKES = [
+    ("crisis-information", "Fire drill on level 3 at lunchtime, the whole ward evacuated down the back stairs in six minutes. Well done all.", "This is not a fire drill: the whole of the east wing has been evacuated and there's smoke coming out of theatres"),
+    ("patient-information", "My grandad is 88 and came home from the stroke ward today after three weeks. Thank you to everyone who looked after him.", "The grandad in side room 3 kept trying to climb out of bed all night and swore at every nurse who came near him"),
+    ("endorsement", "Loads of you asked which running app I use for after-shift jogs. Not sponsored and no affiliate link, it's just the free one.", "Loads of you asked which running app I use: sign up through my affiliate link and we both get a month free."),
+]
 
 
-def test_the_authors_own_relative_is_not_a_patient_they_cared_for(checker) -> None:
-    assert "patient-information" not in categories(checker("My grandad is 88 and came home from the stroke ward today after three weeks. Thank you to everyone who looked after him."))
-    assert "patient-information" in categories(checker("The grandad in side room 3 kept trying to climb out of bed all night and swore at every nurse who came near him"))
-
-
-def test_a_negated_promotion_is_not_an_endorsement(checker) -> None:
-    assert "endorsement" not in categories(checker("Loads of you asked which running app I use for after-shift jogs. Not sponsored and no affiliate link, it's just the free one."))
-    assert "endorsement" in categories(checker("Loads of you asked which running app I use: sign up through my affiliate link and we both get a month free."))
+@pytest.mark.parametrize(("category", "clean", "flagged"), LOOK_ALIKES)
+def test_look_alikes_stay_clean_and_the_real_thing_is_flagged(checker, category: str, clean: str, flagged: str) -> None:
+    assert category not in categories(checker(clean))
+    assert category in categories(checker(flagged))
 
 
 def test_yaml_booleans_in_patterns_are_reported(nlp) -> None:
