@@ -80,10 +80,15 @@ def is_official(doc: Doc) -> bool:
     return meta_of(doc).get("account") in ("official", "work")
 
 
+def attachments_of(doc: Doc) -> list[dict]:
+    """The draft's attachments (metadata `attachments`), each a mapping."""
+    return [a for a in meta_of(doc).get("attachments") or [] if isinstance(a, dict)]
+
+
 def consent_recorded(doc: Doc) -> bool:
     """The draft records consent for what it shows or tells: an attachment with consent: true
     and none with consent: false, or the text says consent or permission was given."""
-    attachments = [a for a in meta_of(doc).get("attachments") or [] if isinstance(a, dict)]
+    attachments = attachments_of(doc)
     if any(a.get("consent") is False for a in attachments):
         return False
     return any(a.get("consent") is True for a in attachments) or doc_has_term(doc, "pc-consent")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from spacy.tokens import Doc
 
-from postcheck.detectors.base import DetectorContext, has_term, hit, is_official, meta_of, text_of
+from postcheck.detectors.base import DetectorContext, attachments_of, doc_has_term, hit, is_official, meta_of, text_of
 from postcheck.model import Hit
 from postcheck.ruleset import Rule
 
@@ -16,11 +16,6 @@ PEOPLE = ("patient", "donor", "colleague", "child", "visitor")
 
 def _personal(doc: Doc) -> bool:
     return meta_of(doc).get("account", "personal") == "personal"
-
-
-def _attachments(doc: Doc) -> list[dict]:
-    value = meta_of(doc).get("attachments") or []
-    return [a for a in value if isinstance(a, dict)]
 
 
 def _shows(attachment: dict) -> set[str]:
@@ -41,15 +36,14 @@ def detect_missing_disclaimer(doc: Doc, rule: Rule, ctx: DetectorContext) -> lis
     meta = meta_of(doc)
     if not _personal(doc) or meta.get("profile_disclaimer") is True or meta.get("identifies_as_staff") is False:
         return []
-    text = text_of(doc)
-    if has_term(text, "disclaimer"):
+    if doc_has_term(doc, "disclaimer"):
         return []
-    staff = meta.get("identifies_as_staff") is True or bool(meta.get("role")) or has_term(text, "staff-self")
-    if not staff or not has_term(text, "work-topic"):
+    staff = meta.get("identifies_as_staff") is True or bool(meta.get("role")) or doc_has_term(doc, "staff-self")
+    if not staff or not doc_has_term(doc, "work-topic"):
         return []
-    if _asks(doc) or has_term(text, "no-view"):
+    if _asks(doc) or doc_has_term(doc, "no-view"):
         return []  # a question, a re-share of an official update or a job advert airs no view
-    if has_term(text, "good-news") and not has_term(text, "view"):
+    if doc_has_term(doc, "good-news") and not doc_has_term(doc, "view"):
         return []  # thanks, praise, team news or a fundraiser, with no view of the author's own
     why = "staff " + ("by metadata" if meta.get("identifies_as_staff") or meta.get("role") else "by the text") + ", posting about work, no disclaimer"
     return [hit(rule, None, None, 0.7, why)]
@@ -65,7 +59,7 @@ def detect_attachment(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
         return []
     wanted = set(p.get("shows", []))
     hits = []
-    for number, attachment in enumerate(_attachments(doc), 1):
+    for number, attachment in enumerate(attachments_of(doc), 1):
         shown = _shows(attachment) & wanted
         if not shown:
             continue
@@ -89,10 +83,9 @@ def _names_someone(doc: Doc) -> bool:
 def detect_reply_to(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """A personal account answering what `in_reply_to` says it answers (params: value; unless:
     lexicons whose terms show the reply only passes the request on, as staff should)."""
-    text = text_of(doc)
-    if is_official(doc) or meta_of(doc).get("in_reply_to") != rule.params.get("value") or not text.strip():
+    if is_official(doc) or meta_of(doc).get("in_reply_to") != rule.params.get("value") or not text_of(doc).strip():
         return []
-    if any(has_term(text, name) for name in rule.params.get("unless") or []):
+    if any(doc_has_term(doc, name) for name in rule.params.get("unless") or []):
         return []
     return [hit(rule, None, None, 0.8, f"a personal reply to a {rule.params.get('value')}")]
 

@@ -123,9 +123,9 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     candidates += identified
     numbered = any(h["rule"] in NUMBER_RULES for h in doc._.postcheck_hits or [] if (h["start"], h["end"]) in identified)
     described = bool(identified) and numbered or bool(identified) and (
-        has_term(text, "care-strong")
-        or has_term(text, "care-weak")
-        or has_term(text, "conditions")
+        doc_has_term(doc, "care-strong")
+        or doc_has_term(doc, "care-weak")
+        or doc_has_term(doc, "conditions")
         or BEHAVIOUR.search(text) is not None
     )
     one_of = [m.span("noun") for m in ONE_OF.finditer(text)]
