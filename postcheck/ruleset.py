@@ -168,6 +168,13 @@ def lexicon(name: str, root: str | None = None) -> tuple[str, ...]:
     return tuple(terms)
 
 
+@lru_cache(maxsize=None)
+def lexicon_words(name: str) -> frozenset[str]:
+    """A lexicon's one-word terms, lower-cased: what a token is checked against ('lex:NAME' in a
+    pattern's word list, 'is this word a family word?'). Phrases and 're:' terms are left out."""
+    return frozenset(t.lower() for t in lexicon(name) if " " not in t and not t.startswith("re:"))
+
+
 def _units(term: str, fold: bool) -> list[str]:
     """A term as regular-expression pieces: each character escaped (lower-cased when `fold`),
     each space any run of whitespace."""

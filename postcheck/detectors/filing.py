@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from postcheck.errors import PostcheckError
-from postcheck.ruleset import Rule, lexicon, load_rules
+from postcheck.ruleset import Rule, lexicon, lexicon_words, load_rules
 
 WORD_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
 # Words found in more than about one draft in twenty: a pattern needing one of them is tried on
@@ -35,13 +35,8 @@ COMMON_WORDS = frozenset(
 
 @lru_cache(maxsize=None)
 def _one_words(name: str) -> tuple[str, ...]:
-    """The one-word terms of a lexicon, lower-cased: what 'lex:NAME' in a pattern list means."""
-    return tuple(sorted({t.lower() for t in lexicon(name) if " " not in t and not t.startswith("re:")}))
-
-
-@lru_cache(maxsize=None)
-def _word_set(name: str) -> frozenset[str]:
-    return frozenset(_one_words(name))
+    """The one-word terms of a lexicon in order: what 'lex:NAME' in a pattern list means."""
+    return tuple(sorted(lexicon_words(name)))
 
 
 def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
@@ -66,7 +61,7 @@ def _in_words(joined: str) -> frozenset[str]:
         return frozenset(joined.lower().split("\0"))
     words = joined.split("\0")
     found = frozenset(w.lower() for w in words if not w.startswith("lex:"))
-    return found.union(*(_word_set(w[4:]) for w in words if w.startswith("lex:")))
+    return found.union(*(lexicon_words(w[4:]) for w in words if w.startswith("lex:")))
 
 
 def _required(pattern: list[dict[str, Any]], seen: dict[int, Any] | None = None) -> list[frozenset[str]]:

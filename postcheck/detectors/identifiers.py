@@ -23,7 +23,7 @@ from postcheck.detectors.base import (
 )
 from postcheck.detectors.fold import fold, span_of
 from postcheck.model import Hit
-from postcheck.ruleset import Rule, lexicon, lexicon_regex
+from postcheck.ruleset import Rule, lexicon_regex, lexicon_words
 
 SEP = r"[ \-\u00a0\u202f.]"
 NHS_CANDIDATE = re.compile(rf"(?<![\w/#=.@-])(\d{{3}})({SEP}?)(\d{{3}})\2(\d{{4}})(?![\w/@]|[.,-]\d)")
@@ -157,14 +157,9 @@ SLOT_NAME = re.compile(
 )
 
 
-@lru_cache(maxsize=8)
-def _words(name: str) -> frozenset[str]:
-    return frozenset(t.lower() for t in lexicon(name))
-
-
 def _not_name(word: str) -> bool:
     """Capitalised words that are not names: units, shorthand, days, months, parties, apps."""
-    return word.lower() in _words("not-names") or word.lower() in _words("family-words")
+    return word.lower() in lexicon_words("not-names") or word.lower() in lexicon_words("family-words")
 
 
 def may_hold_person(doc: Doc) -> bool:
@@ -227,7 +222,7 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         words = [t for t in ent if t.is_alpha]
         if not words or not all(t.text[0].isupper() for t in words):
             continue
-        if len(words) == 1 and (words[0].is_sent_start or words[0].lower_ in _words("family-words") or simulation):
+        if len(words) == 1 and (words[0].is_sent_start or words[0].lower_ in lexicon_words("family-words") or simulation):
             continue
         if all(_not_name(t.text) for t in words):
             continue
@@ -327,7 +322,7 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         )
         pronoun = not is_ward and PERSON_REF.search(sentence) is not None
         span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and not is_ward and acts_as_subject(span, VERB_TAGS, _words("inanimate-verbs")):
+        if span is not None and not is_ward and acts_as_subject(span, VERB_TAGS, lexicon_words("inanimate-verbs")):
             pronoun = True
         if has_term(sentence, "staff-cues") and (is_ward or not person):
             continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -18,7 +17,7 @@ from postcheck.detectors.base import (
     text_of,
 )
 from postcheck.model import Hit
-from postcheck.ruleset import Rule, lexicon
+from postcheck.ruleset import Rule, lexicon_words
 
 SPECIFIC_DETERMINERS = {"a", "an", "this", "that", "my", "our", "the", "one", "another", "his", "her"}
 GENERIC = re.compile(r"\b(?:if|every|any|each|whenever|whether|no patient)\b", re.IGNORECASE)
@@ -66,15 +65,6 @@ def _acts(doc: Doc, start: int, end: int) -> bool:
     return span is not None and acts_as_subject(span, ("VBD", "VBG", "VBN"), {"be", "have"})
 
 
-def _person_nouns() -> set[str]:
-    return {t.lower() for t in lexicon("person-nouns") if " " not in t and not t.startswith("re:")}
-
-
-@lru_cache(maxsize=1)
-def _own_family() -> frozenset[str]:
-    return frozenset(t.lower() for t in lexicon("family-words") + lexicon("dr-relatives") if " " not in t and not t.startswith("re:"))
-
-
 def _specific(token: Token) -> bool:
     """A singular noun with a specific determiner: 'a lady', 'this patient', 'my pt'. The
     author's own relative ('my grandad', 'our son') is not a patient they cared for: a post
@@ -86,7 +76,7 @@ def _specific(token: Token) -> bool:
     for left in reversed(list(token.doc[max(0, token.i - 4) : token.i])):
         lower = left.lower_
         if lower in SPECIFIC_DETERMINERS:
-            return not (lower in ("my", "our") and token.lower_ in _own_family())
+            return not (lower in ("my", "our") and (token.lower_ in lexicon_words("family-words") or token.lower_ in lexicon_words("dr-relatives")))
         if left.pos_ not in ("ADJ", "ADV", "NOUN", "PROPN", "NUM", "PUNCT") and left.tag_ != "HYPH":
             return False
     return False
@@ -109,7 +99,7 @@ def _is_generic(sentence: str) -> bool:
 
 def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     text = text_of(doc)
-    nouns = _person_nouns()
+    nouns = lexicon_words("person-nouns")
     candidates: list[tuple[int, int]] = []
     for token in doc:
         if token.lower_ in nouns and _specific(token):
