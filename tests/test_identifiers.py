@@ -56,6 +56,9 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Huge thanks to Joanne from the day unit for covering my shift, you're a star",
     "Poor Leanne from our ward has had a rough week, send her some love girls",
     "Flu clinic moved: book at Riverside Surgery or St Aldric's Hospital, patients over 65 first",
+    "Did you see what the Herald printed about our dialysis unit? Patients should still come to clinic as booked",
+    "Nights over Christmas on the stroke ward 🎄 Secret Santa sorted, tins of Quality Street ready",
+    "Ward 3 took the Infection Control Shield! 🥇 Cake filmed in the staff room after hours, no patients in shot",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))

@@ -59,6 +59,11 @@ POSITIVES = [
     ("safeguarding", "Hey Mia, saw you got discharged 😊 you're 14 now right? add me on snap and we'll chat after school x"),
     ("safeguarding", "Lovely Mr B on bay 2 (dementia) keeps slipping me a tenner for looking after him, who am I to say no 😂"),
     ("crisis-information", "Whole of ward 7 moved to the day unit because of the fire in the plant room, still smoke in the corridor"),
+    ("offensive-conduct", "It's always the Romanians that cause the trouble in the waiting room, every single weekend"),
+    ("offensive-conduct", "Sorry but lesbians shouldn't be allowed to foster, kids need a mum and a dad"),
+    ("offensive-conduct", "Half the bay tonight were asylum seekers. They should all be deported, simple as"),
+    ("inflammatory-topic", "Ten years in ICU and I'll say it: the lockdowns were never about protecting anyone"),
+    ("inflammatory-topic", "They put a 5G mast on the roof of the children's unit and now the headaches have started. Think about it"),
     ("crisis-information", "Theatres cancelled all day following the flood in the basement, water still coming through the ceiling"),
 ]
 
@@ -100,6 +105,9 @@ HARD_NEGATIVES = [
     "Did my best impression of a calm person during my first cannula on a real patient, nailed it",
     "Cashed in my air miles and I'm off to Lisbon, goodbye nights for a fortnight",
     "Our trans staff network is running a session on pronouns at work, all welcome, tea and cake provided",
+    "It's the porters who keep this place moving at 3am, never forget it",
+    "Could estates fit a 5G booster near the day unit so relatives can video call? The signal drops out every evening",
+    "Once the mask mandate ended in the community the clinic reopened its walk-in sessions as normal",
 ]
 
 

@@ -202,6 +202,16 @@ def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
     return spans
 
 
+def _emoji(text: str) -> bool:
+    """An emoji or pictograph: an entity that begins with one ('🏆 Dance filmed after hours') is
+    the recogniser reading the emoji as a full stop's neighbour, not a name's."""
+    return not any(c.isalnum() for c in text) and any(ord(c) >= 0x2190 for c in text)
+
+
+def _noun_follows(doc: Doc, i: int) -> bool:
+    return i < len(doc) and doc[i].pos_ in ("NOUN", "PROPN")
+
+
 def person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
     """(start, end, has_honorific) for names: NER PERSON, honorific + capitalised word, and
     capitalised words in a slot only a person fills. None in a draft about a training manikin."""
@@ -222,12 +232,14 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         words = [t for t in ent if t.is_alpha]
         if not words or not all(t.text[0].isupper() for t in words):
             continue
-        if len(words) == 1 and (words[0].is_sent_start or words[0].lower_ in lexicon_words("family-words") or simulation):
+        if len(words) == 1 and (words[0].is_sent_start or _emoji(ent[0].text) or words[0].lower_ in lexicon_words("family-words") or simulation):
             continue
         if all(_not_name(t.text) for t in words):
             continue
         if len(words) == 1 and ent.start > 0 and doc[ent.start - 1].lower_ in ("on", "via", "using"):
             continue  # 'on Messenger', 'via Insta': a service or a thing, not a person
+        if len(words) == 1 and ent.start > 0 and doc[ent.start - 1].lower_ == "the" and not _noun_follows(doc, ent.end):
+            continue  # 'the Chronicle', 'the Royal': a paper or a place ('the Jones family' is kept)
         span = (ent.start_char, ent.end_char)
         if not any(s <= span[0] and span[1] <= e for s, e in found):
             found[span] = False
