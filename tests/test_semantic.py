@@ -64,6 +64,8 @@ POSITIVES = [
     ("offensive-conduct", "Half the bay tonight were asylum seekers. They should all be deported, simple as"),
     ("inflammatory-topic", "Ten years in ICU and I'll say it: the lockdowns were never about protecting anyone"),
     ("inflammatory-topic", "They put a 5G mast on the roof of the children's unit and now the headaches have started. Think about it"),
+    ("speaking-for-organisation", "The radio asked me about the pile-up so I told them we at the Infirmary are opening a second resus bay tonight"),
+    ("patient-relationship", "Still thinking about the gorgeous one from fracture clinic, got her number off her referral form so fingers crossed 🤞"),
     ("crisis-information", "Theatres cancelled all day following the flood in the basement, water still coming through the ceiling"),
 ]
 
@@ -106,6 +108,8 @@ HARD_NEGATIVES = [
     "Cashed in my air miles and I'm off to Lisbon, goodbye nights for a fortnight",
     "Our trans staff network is running a session on pronouns at work, all welcome, tea and cake provided",
     "It's the porters who keep this place moving at 3am, never forget it",
+    "We at the Infirmary are loving the new coffee van outside outpatients, the flat whites are elite",
+    "Reminder to update your address on your registration form at reception if you've moved house",
     "Could estates fit a 5G booster near the day unit so relatives can video call? The signal drops out every evening",
     "Once the mask mandate ended in the community the clinic reopened its walk-in sessions as normal",
 ]

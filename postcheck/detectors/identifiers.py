@@ -202,6 +202,12 @@ def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
     return spans
 
 
+def _opens_sentence(token) -> bool:
+    """A sentence start, also where the sentence splitter missed one after a full stop ('in
+    room 2. Agenda includes')."""
+    return token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].text in (".", "!", "?"))
+
+
 def _emoji(text: str) -> bool:
     """An emoji or pictograph: an entity that begins with one ('🏆 Dance filmed after hours') is
     the recogniser reading the emoji as a full stop's neighbour, not a name's."""
@@ -232,7 +238,7 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         words = [t for t in ent if t.is_alpha]
         if not words or not all(t.text[0].isupper() for t in words):
             continue
-        if len(words) == 1 and (words[0].is_sent_start or _emoji(ent[0].text) or words[0].lower_ in lexicon_words("family-words") or simulation):
+        if len(words) == 1 and (_opens_sentence(words[0]) or _emoji(ent[0].text) or words[0].lower_ in lexicon_words("family-words") or simulation):
             continue
         if all(_not_name(t.text) for t in words):
             continue
