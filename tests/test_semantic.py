@@ -66,6 +66,7 @@ POSITIVES = [
     ("inflammatory-topic", "They put a 5G mast on the roof of the children's unit and now the headaches have started. Think about it"),
     ("speaking-for-organisation", "The radio asked me about the pile-up so I told them we at the Infirmary are opening a second resus bay tonight"),
     ("patient-relationship", "Still thinking about the gorgeous one from fracture clinic, got her number off her referral form so fingers crossed 🤞"),
+    ("endorsement", "Night shift skin saviour 🌙 the Dewdrop overnight mask, sent to me free. Use BANDSIX20 at the till online"),
     ("crisis-information", "Theatres cancelled all day following the flood in the basement, water still coming through the ceiling"),
 ]
 
@@ -110,6 +111,7 @@ HARD_NEGATIVES = [
     "It's the porters who keep this place moving at 3am, never forget it",
     "We at the Infirmary are loving the new coffee van outside outpatients, the flat whites are elite",
     "Reminder to update your address on your registration form at reception if you've moved house",
+    "Not sure if it needs A&E? Use NHS111 to check your symptoms first, it can book you a slot",
     "Could estates fit a 5G booster near the day unit so relatives can video call? The signal drops out every evening",
     "Once the mask mandate ended in the community the clinic reopened its walk-in sessions as normal",
 ]
