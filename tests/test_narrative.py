@@ -24,6 +24,7 @@ def test_positives(checker, text: str) -> None:
     "Be patient with the new car park barriers, they're being fixed",
     "Patients love the new garden outside outpatients",
     "Had a lovely lunch with the team today before the awards",
+    "Ten years ago I was a patient on the burns unit I now run. Funny how life goes",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-information" not in categories(checker(text))

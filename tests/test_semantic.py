@@ -223,6 +223,14 @@ def test_an_official_story_told_with_consent_is_not_a_breach(checker) -> None:
     assert categories(checker(text, attachments=consented)) & breaches
 
 
+def test_an_official_story_whose_text_records_consent_names_nobody_wrongly(checker) -> None:
+    """Consent said in the text ('asked us to share his story') clears a name on the official
+    account; the same words from a personal account still name a patient."""
+    text = "This is Dev. A year after his heart transplant on our cardiac ward, Dev ran his first 5k. Dev asked us to share his story to encourage others waiting."
+    assert "patient-identifier" not in categories(checker(text, account="official"))
+    assert "patient-identifier" in categories(checker(text))
+
+
 def test_employment_contracts_and_guardians_are_not_secrets(checker) -> None:
     assert "confidential-information" not in categories(checker("Back from mat leave on a less than full time contract and loving the balance. Flexible working works."))
     assert "confidential-information" not in categories(checker("If nobody at work is listening, you can contact them in confidence: the regulator's number is on its website."))

@@ -11,6 +11,7 @@ from postcheck.detectors.base import (
     DetectorContext,
     acts_as_subject,
     cached,
+    consent_recorded,
     doc_has_term,
     has_term,
     hit,
@@ -285,7 +286,11 @@ def _own_condition() -> re.Pattern[str]:
 
 
 def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    """A name in a care context. On an official account whose draft records the person's
+    consent ('Jo asked us to share her story') the name is reported for information only: a
+    consented patient story is the comms team's job."""
     text = text_of(doc)
+    consented = "info" if is_official(doc) and consent_recorded(doc) else None
     hits = []
     for start, end, honorific in person_candidates(doc):
         before = text[max(0, start - 25) : start]
@@ -309,7 +314,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         )
         if tied or (strong and not staff):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"
-            hits.append(hit(rule, start, end, 0.9 if honorific or tied else 0.8, why))
+            hits.append(hit(rule, start, end, 0.9 if honorific or tied else 0.8, why, cap=consented))
         elif honorific and weak and not staff:
             hits.append(hit(rule, start, end, 0.6, "name with an honorific near care words", cap="review"))
     return hits

@@ -65,10 +65,26 @@ def _acts(doc: Doc, start: int, end: int) -> bool:
     return span is not None and acts_as_subject(span, ("VBD", "VBG", "VBN"), {"be", "have"})
 
 
+SELF_BE = {"was", "am", "'m", "m", "been", "be", "being"}
+
+
+def _self_described(token: Token) -> bool:
+    """'I was a patient', "I've been a patient here", 'I'm a service user': the noun describes
+    the writer."""
+    before = [t.lower_ for t in token.doc[max(0, token.i - 4) : token.i]]
+    if len(before) < 2 or before[-1] not in ("a", "an"):
+        return False
+    be = [i for i, w in enumerate(before) if w in SELF_BE]
+    return bool(be) and any(w in ("i", "i've", "i'm", "ive", "im") for w in before[: be[-1]]) or before[-2:] == ["i'm", "a"]
+
+
 def _specific(token: Token) -> bool:
     """A singular noun with a specific determiner: 'a lady', 'this patient', 'my pt'. The
     author's own relative ('my grandad', 'our son') is not a patient they cared for: a post
-    about their own family's stay tells the family's story, not a patient's."""
+    about their own family's stay tells the family's story, not a patient's; nor is the author
+    themselves ('I was a patient in the ICU I now work in')."""
+    if _self_described(token):
+        return False
     if token.tag_ in ("NNS", "NNPS") or token.pos_ in ("ADJ", "VERB", "AUX"):
         return False
     if is_compound(token):
