@@ -112,6 +112,10 @@ HARD_NEGATIVES = [
     "We at the Infirmary are loving the new coffee van outside outpatients, the flat whites are elite",
     "Reminder to update your address on your registration form at reception if you've moved house",
     "Not sure if it needs A&E? Use NHS111 to check your symptoms first, it can book you a slot",
+    "Can I pick up extra bank shifts elsewhere on a band 6 contract? Asking before I sign anything",
+    "My youngest is a nightmare sleeper, any tips welcome from other shift-working parents",
+    "Honestly I see why people go part time after kids, I'd do the same if I could afford it",
+    "For anyone changing jobs: did you find you missed the buzz of the ward once you left?",
     "Could estates fit a 5G booster near the day unit so relatives can video call? The signal drops out every evening",
     "Once the mask mandate ended in the community the clinic reopened its walk-in sessions as normal",
 ]
