@@ -116,6 +116,9 @@ HARD_NEGATIVES = [
     "My youngest is a nightmare sleeper, any tips welcome from other shift-working parents",
     "Honestly I see why people go part time after kids, I'd do the same if I could afford it",
     "For anyone changing jobs: did you find you missed the buzz of the ward once you left?",
+    "Our Speak Up Guardian Tomasz is on the wards every Thursday. Worried about something? Chat with him in confidence #SpeakUp",
+    "Estates update: the dripping pipe over the physio gym is sorted, thank you to our very patient plumber",
+    "Overheard at the blood donor session: a first-timer asking if the biscuits are compulsory. They are.",
     "Could estates fit a 5G booster near the day unit so relatives can video call? The signal drops out every evening",
     "Once the mask mandate ended in the community the clinic reopened its walk-in sessions as normal",
 ]
