@@ -67,6 +67,9 @@ POSITIVES = [
     ("speaking-for-organisation", "The radio asked me about the pile-up so I told them we at the Infirmary are opening a second resus bay tonight"),
     ("patient-relationship", "Still thinking about the gorgeous one from fracture clinic, got her number off her referral form so fingers crossed 🤞"),
     ("endorsement", "Night shift skin saviour 🌙 the Dewdrop overnight mask, sent to me free. Use BANDSIX20 at the till online"),
+    ("offensive-conduct", "Half of bay 6 don't speak a word of English. Ship them all back where they came from and watch the waiting list vanish"),
+    ("inflammatory-topic", "We're a Christian country and the hospital should act like one, not put up decorations for every other festival"),
+    ("whistleblowing", "Three of us reported the rota breaches and got nowhere. So I'm naming and shaming: Brookfield General, sort it out"),
     ("crisis-information", "Theatres cancelled all day following the flood in the basement, water still coming through the ceiling"),
 ]
 
@@ -119,6 +122,8 @@ HARD_NEGATIVES = [
     "Our Speak Up Guardian Tomasz is on the wards every Thursday. Worried about something? Chat with him in confidence #SpeakUp",
     "Estates update: the dripping pipe over the physio gym is sorted, thank you to our very patient plumber",
     "Overheard at the blood donor session: a first-timer asking if the biscuits are compulsory. They are.",
+    "Most people on the unit go back to where they came from within a week, home or their care home, which is the goal",
+    "Chaplaincy team are hosting a Christmas carol service in the main atrium, all faiths and none welcome",
     "Could estates fit a 5G booster near the day unit so relatives can video call? The signal drops out every evening",
     "Once the mask mandate ended in the community the clinic reopened its walk-in sessions as normal",
 ]
