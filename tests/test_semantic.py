@@ -122,7 +122,6 @@ HARD_NEGATIVES = [
     "Our Speak Up Guardian Tomasz is on the wards every Thursday. Worried about something? Chat with him in confidence #SpeakUp",
     "Estates update: the dripping pipe over the physio gym is sorted, thank you to our very patient plumber",
     "Overheard at the blood donor session: a first-timer asking if the biscuits are compulsory. They are.",
-    "Most people on the unit go back to where they came from within a week, home or their care home, which is the goal",
     "Chaplaincy team are hosting a Christmas carol service in the main atrium, all faiths and none welcome",
     "Could estates fit a 5G booster near the day unit so relatives can video call? The signal drops out every evening",
     "Once the mask mandate ended in the community the clinic reopened its walk-in sessions as normal",
@@ -254,6 +253,7 @@ def test_employment_contracts_and_guardians_are_not_secrets(checker) -> None:
 LOOK_ALIKES = [
     ("crisis-information", "Fire drill on level 3 at lunchtime, the whole ward evacuated down the back stairs in six minutes. Well done all.", "This is not a fire drill: the whole of the east wing has been evacuated and there's smoke coming out of theatres"),
     ("patient-information", "My grandad is 88 and came home from the stroke ward today after three weeks. Thank you to everyone who looked after him.", "The grandad in side room 3 kept trying to climb out of bed all night and swore at every nurse who came near him"),
+    ("offensive-conduct", "Most people on the rehab unit go back to where they came from within a fortnight, which is the whole point of us", "The ones who turn up in majors with no English? They should go back to where they came from."),
     ("endorsement", "Loads of you asked which running app I use for after-shift jogs. Not sponsored and no affiliate link, it's just the free one.", "Loads of you asked which running app I use: sign up through my affiliate link and we both get a month free."),
 ]
 

@@ -7,7 +7,8 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
                inside an IN list, 'lex:NAME' stands for the one-word terms of that lexicon
   dependency:  spaCy DependencyMatcher patterns (lists of node dicts)
   negation:    drop a match whose verb is negated or follows never/don't ('we never give advice')
-  questions:   drop a match in a sentence that asks ('should I double my dose?')
+  questions:   drop a match in a sentence that asks ('should I double my dose?'), and a classifier-only
+               finding whose best sentence asks for the writer (not 'Struggling with nausea? DM me')
   quotes:      drop a match inside quotation marks (quoting or reporting someone)
   skip_official: drop on official or work accounts, which may do this as part of their job
   skip_official_share: drop when the draft re-shares the official update (a configured official
@@ -307,6 +308,14 @@ def _shares_official(text: str, ctx: DetectorContext) -> bool:
     return retweet is not None and _retweet_end(bare, retweet) == len(bare)
 
 
+ASKS_FOR_SELF = re.compile(r"\b(?:I|me|my|I'm|I've|I'd|im)\b", re.IGNORECASE)
+
+
+def _asks_for_self(sentence: str) -> bool:
+    """A question in the first person: the writer asking for advice, not a rhetorical opener."""
+    return sentence.rstrip().endswith("?") and ASKS_FOR_SELF.search(sentence) is not None
+
+
 def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     p: dict[str, Any] = rule.params
     official = is_official(doc)
@@ -352,5 +361,7 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     if any(h["category"] == rule.category for h in doc._.postcheck_hits or []):
         return []  # an earlier rule already reported this category with better evidence
     start, end = _best_sentence(doc, rule.category, ctx)
+    if p.get("questions") and _asks_for_self(text[start:end]):
+        return []  # the sentence most like the category asks for the writer ('should I double my dose?')
     cap = "review" if score < 0.8 else None
     return [hit(rule, start, end, score, f"classifier score {score:.2f} (threshold {threshold:.2f})", cap=cap)]
