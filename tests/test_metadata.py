@@ -63,7 +63,9 @@ def test_replies_to_complaints_and_media(checker) -> None:
 def test_a_media_reply_that_only_sends_the_journalist_to_the_press_office_is_what_staff_should_do(checker) -> None:
     assert "media-response" not in categories(checker("I'm not able to talk to you about that, the press office at the hospital handles all enquiries.", in_reply_to="media"))
     assert "media-response" not in categories(checker("Thanks for getting in touch, I've passed this straight on to our comms team.", in_reply_to="media"))
+    assert "media-response" not in categories(checker("Can't comment on that one I'm afraid, please email the communications team", in_reply_to="media"))
     assert "media-response" in categories(checker("Off the record? The waits are far worse than the figures say, message me.", in_reply_to="media"))
+    assert "media-response" in categories(checker("Can't comment officially, but the waits are far worse than the trust admits, DM me.", in_reply_to="media"))
 
 
 def test_working_hours_only_where_a_pack_has_a_clause(nlp) -> None:
