@@ -59,6 +59,7 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Did you see what the Herald printed about our dialysis unit? Patients should still come to clinic as booked",
     "Nights over Christmas on the stroke ward 🎄 Secret Santa sorted, tins of Quality Street ready",
     "Ward 3 took the Infection Control Shield! 🥇 Cake filmed in the staff room after hours, no patients in shot",
+    "Cheers to the best tea maker on Ward 11, Marcia, 30 years today and still the first one in",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))

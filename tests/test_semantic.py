@@ -124,6 +124,7 @@ HARD_NEGATIVES = [
     "Overheard at the blood donor session: a first-timer asking if the biscuits are compulsory. They are.",
     "Ballot closed: 64% turnout and 88% voted yes to industrial action. Reps will share the next steps at Tuesday's branch meeting.",
     "Something not sitting right at work? The Guardians are here for you, in confidence, every weekday 8 till 4",
+    "The hospital has declared a critical incident this morning. I won't speculate, please check the trust's page for updates and use 111 online if you can",
     "Chaplaincy team are hosting a Christmas carol service in the main atrium, all faiths and none welcome",
     "Could estates fit a 5G booster near the day unit so relatives can video call? The signal drops out every evening",
     "Once the mask mandate ended in the community the clinic reopened its walk-in sessions as normal",

@@ -340,9 +340,11 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         sentence = text[s_start:s_end]
         is_ward = match.group(0).lower().startswith("ward")
         near = text[max(s_start, start - 45) : min(s_end, end + 45)]
-        person = people.search(near) is not None or any(
-            s_start <= s and e <= s_end and abs(s - start) < 60 for s, e, _ in names
-        )
+        noun = people.search(near) is not None
+        named = any(s_start <= s and e <= s_end and abs(s - start) < 60 for s, e, _ in names)
+        if is_ward and named and not noun and not (has_term(sentence, "care-strong") or has_term(sentence, "conditions")):
+            named = False  # 'the loudest laugh on Ward 6, Sandra': a ward and a name, but nothing of care
+        person = noun or named
         pronoun = not is_ward and PERSON_REF.search(sentence) is not None
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and not is_ward and acts_as_subject(span, VERB_TAGS, lexicon_words("inanimate-verbs")):
