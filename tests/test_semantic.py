@@ -447,3 +447,16 @@ def test_the_model_names_the_lexicons_it_was_trained_with() -> None:
     from postcheck.nlp.classifier import feature_lexicons, lexicon_names
 
     assert feature_lexicons() and set(feature_lexicons()) <= set(lexicon_names())
+
+
+def test_a_gate_only_lexicon_is_not_a_classifier_feature(tmp_path, monkeypatch) -> None:
+    """'feature: false' keeps a lexicon that only silences a rule out of the classifier's
+    features; every other lexicon is one."""
+    from postcheck.nlp import classifier
+
+    assert "cri-official-pointer" not in classifier.lexicon_names()
+    (tmp_path / "lexicons").mkdir()
+    (tmp_path / "lexicons" / "gate.yml").write_text("feature: false\nterms:\n  - please read the update\n")
+    (tmp_path / "lexicons" / "words.yml").write_text("terms:\n  - viper\n")
+    monkeypatch.setattr("postcheck.paths.rules_dir", lambda: tmp_path)
+    assert classifier.lexicon_names() == ("words",)

@@ -56,10 +56,17 @@ def plain_vocab() -> Vocab:
 
 
 def lexicon_names() -> tuple[str, ...]:
-    """Every lexicon in rules/lexicons: the word classes the classifier is also shown."""
+    """The lexicons of rules/lexicons the classifier is also shown: every one but those marked
+    'feature: false', gates that only silence a rule ('please read the trust's update'), whose
+    marker would teach the model little and change it as much as a new seed would."""
     from postcheck.paths import rules_dir
 
-    return tuple(sorted(path.stem for path in (rules_dir() / "lexicons").glob("*.yml")))
+    paths = sorted((rules_dir() / "lexicons").glob("*.yml"), key=lambda p: p.stem)
+    return tuple(p.stem for p in paths if not _gate_only(load_file(p, with_lines=True)))
+
+
+def _gate_only(data: object) -> bool:
+    return isinstance(data, dict) and str(data.get("feature", "")).lower() in ("false", "no")
 
 
 @lru_cache(maxsize=1)
