@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from postcheck.detectors.base import (
     DetectorContext,
@@ -203,7 +203,7 @@ def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
     return spans
 
 
-def _opens_sentence(token) -> bool:
+def _opens_sentence(token: Token) -> bool:
     """A sentence start, also where the sentence splitter missed one after a full stop ('in
     room 2. Agenda includes')."""
     return token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].text in (".", "!", "?"))

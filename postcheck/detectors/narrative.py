@@ -75,7 +75,7 @@ def _self_described(token: Token) -> bool:
     if len(before) < 2 or before[-1] not in ("a", "an"):
         return False
     be = [i for i, w in enumerate(before) if w in SELF_BE]
-    return bool(be) and any(w in ("i", "i've", "i'm", "ive", "im") for w in before[: be[-1]]) or before[-2:] == ["i'm", "a"]
+    return bool(be) and "i" in before[: be[-1]]
 
 
 def _specific(token: Token) -> bool:
