@@ -159,6 +159,7 @@ def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=p
     from spacy.util import fix_random_seed, minibatch
 
     from postcheck.nlp.classifier import FEATURES, lexicon_names, words_only
+    from postcheck.nlp.pipeline import spacy_text
 
     fix_random_seed(seed)
     rng = random.Random(seed)
@@ -169,7 +170,7 @@ def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=p
     train_set = load_examples(corpus / "train")
     dev_set = load_examples(corpus / "dev")
     lexicons = lexicon_names()
-    examples = [SpacyExample.from_dict(words_only(nlp.make_doc(e.text), lexicons), {"cats": cats_of(e.label)}) for e in train_set]
+    examples = [SpacyExample.from_dict(words_only(nlp.make_doc(spacy_text(e.text)), lexicons), {"cats": cats_of(e.label)}) for e in train_set]
     optimizer = nlp.initialize(lambda: examples)
     optimizer.learn_rate = 0.001
     for epoch in range(epochs):
@@ -178,7 +179,7 @@ def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=p
         for batch in minibatch(examples, size=16):
             nlp.update(batch, sgd=optimizer, losses=losses, drop=0.2)
         log(f"epoch {epoch + 1:2}/{epochs}  loss {losses.get('textcat_multilabel', 0.0):.3f}")
-    scores = [doc.cats for doc in nlp.pipe(words_only(nlp.make_doc(e.text), lexicons) for e in dev_set)]
+    scores = [doc.cats for doc in nlp.pipe(words_only(nlp.make_doc(spacy_text(e.text)), lexicons) for e in dev_set)]
     if out.exists():
         shutil.rmtree(out)
     nlp.to_disk(out)

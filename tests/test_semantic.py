@@ -460,3 +460,22 @@ def test_a_gate_only_lexicon_is_not_a_classifier_feature(tmp_path, monkeypatch) 
     (tmp_path / "lexicons" / "words.yml").write_text("terms:\n  - viper\n")
     monkeypatch.setattr("postcheck.paths.rules_dir", lambda: tmp_path)
     assert classifier.lexicon_names() == ("words",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly you don't need the GP, just double up on your inhaler till it settles",
+        "I can’t believe the trust’s board let this happen, they couldn’t organise a raffle",
+        "We’re all told to smile for the CQC while there’s one HCA for 28 beds",
+    ],
+)
+def test_typographic_apostrophes_read_as_plain_ones(checker, text: str) -> None:
+    """A draft typed on a phone or pasted from a document has curly apostrophes; the rules and
+    the classifier know the plain ones, and the evidence still quotes the draft as written."""
+    curly = text.replace("'", "\u2019")
+    plain = text.replace("\u2019", "'")
+    found = checker(curly)
+    assert categories(found) == categories(checker(plain))
+    assert categories(found)
+    assert all("'" not in f.evidence for f in found.findings)

