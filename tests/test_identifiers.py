@@ -60,6 +60,10 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Nights over Christmas on the stroke ward 🎄 Secret Santa sorted, tins of Quality Street ready",
     "Ward 3 took the Infection Control Shield! 🥇 Cake filmed in the staff room after hours, no patients in shot",
     "Cheers to the best tea maker on Ward 11, Marcia, 30 years today and still the first one in",
+    "Shout out to Derek from estates who fixed the drugs fridge on ward 5 at 3am, hero",
+    "Eid Mubarak from everyone on the renal unit, thank you for the samosas at handover!",
+    "Lighting a candle tonight for Baby Loss Awareness Week, thinking of all the families",
+    "Please don't come to A&E with a cold at 4am. Pharmacy, GP or 111 first, we love you but we're full",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))

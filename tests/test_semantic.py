@@ -22,6 +22,7 @@ POSITIVES = [
     ("endorsement", "Now taking bookings for private lip filler from my home salon, NHS nurse trained so you're in safe hands"),
     ("whistleblowing", "Four datix reports about the broken hoist and not one reply. Management have buried every single one. Going public because someone will get hurt."),
     ("disrepute", "The trust is an absolute joke, useless management couldn't run a bath"),
+    ("offensive-conduct", "Spotted the charmer from Saturday's night shift in Aldi. I've got your address on the system pal, behave."),
     ("offensive-conduct", "The new band 6 is a thick cow and everyone on the ward knows it, waste of space"),
     ("confidential-information", "Leaked from this morning's exec meeting: they're shutting the birthing unit in June and nobody's been told yet"),
     ("speaking-for-organisation", "On behalf of the hospital I can confirm the car park charges are being scrapped from next month"),
@@ -128,6 +129,13 @@ HARD_NEGATIVES = [
     "Chaplaincy team are hosting a Christmas carol service in the main atrium, all faiths and none welcome",
     "Could estates fit a 5G booster near the day unit so relatives can video call? The signal drops out every evening",
     "Once the mask mandate ended in the community the clinic reopened its walk-in sessions as normal",
+    "Secret: my banana bread is mostly butter and I'm taking that to the grave. Tell no one.",
+    "Our team picture for the staff newsletter is nine of us squinting into the sun outside outpatients",
+    "Worried about something at work? Message our Guardians in confidence, any time, nothing is too small",
+    "Our wellbeing leads offer a confidential chat on Thursdays if the job is getting on top of you",
+    "Somebody keeps leaving doughnuts in the staff room and I'm putting on weight, please stop (don't stop)",
+    "When each team assumes another has booked the scan, nobody does. Now one named person owns every request.",
+    "If something on shift feels wrong, Datix it and talk to your manager. Please don't go to Twitter first.",
 ]
 
 
@@ -173,6 +181,8 @@ def test_negation_questions_and_quotes(nlp) -> None:
     assert not found("Never skip a dose without asking your pharmacist.")
     assert not found("Is it OK to skip a dose if I feel sick?")
     assert not found('The leaflet literally says "do not skip a dose" in bold.')
+    assert not found("Auntie's motto was 'just skip a dose' and look where that got her.")
+    assert found("Don't panic, nurses' advice: just skip a dose tonight.")
     assert not found('Our pharmacist\'s catchphrase: "skip a dose and I\'ll find out" 😂')
     from postcheck.detectors.semantic import _quoted
 
@@ -479,3 +489,17 @@ def test_typographic_apostrophes_read_as_plain_ones(checker, text: str) -> None:
     assert categories(found) == categories(checker(plain))
     assert categories(found)
     assert all("'" not in f.evidence for f in found.findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A drunk lad in the waiting room called me a useless fat cow tonight. I'm fine, just needed to say it somewhere.",
+        "Got called a lazy cow by a driver for stopping at a zebra crossing in my scrubs. Have a lovely day, sir.",
+    ],
+)
+def test_abuse_received_is_not_abuse_given(checker, text: str) -> None:
+    """The writer telling of abuse aimed at them is not offensive conduct of theirs (the
+    sentence_unless gate covers the rules and the classifier's best sentence alike)."""
+    assert "offensive-conduct" not in categories(checker(text))
+    assert "offensive-conduct" in categories(checker("To the lazy cow on the desk tonight: do your job"))

@@ -203,10 +203,16 @@ def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
     return spans
 
 
+ABBREVIATIONS = {"dr.", "mr.", "mrs.", "ms.", "st.", "prof.", "sr.", "no."}
+
+
 def _opens_sentence(token: Token) -> bool:
     """A sentence start, also where the sentence splitter missed one after a full stop ('in
     room 2. Agenda includes')."""
-    return token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].text in (".", "!", "?"))
+    if token.is_sent_start or token.i == 0:
+        return True
+    before = token.doc[token.i - 1].text
+    return before in ("!", "?") or (before.endswith(".") and before.lower() not in ABBREVIATIONS)
 
 
 def _emoji(text: str) -> bool:
@@ -217,6 +223,14 @@ def _emoji(text: str) -> bool:
 
 def _noun_follows(doc: Doc, i: int) -> bool:
     return i < len(doc) and doc[i].pos_ in ("NOUN", "PROPN")
+
+
+def _names_a_thing(doc: Doc, start: int, end: int) -> bool:
+    """A one-word entity that is a service or a thing: after 'on', 'via' or 'using' ('on
+    Messenger', 'via Insta'), or after 'the' with no noun following ('the Chronicle', 'the
+    Royal'; 'the Jones family' is kept)."""
+    before = doc[start - 1].lower_ if start > 0 else ""
+    return before in ("on", "via", "using") or (before == "the" and not _noun_follows(doc, end))
 
 
 def person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
@@ -243,10 +257,8 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
             continue
         if all(_not_name(t.text) for t in words):
             continue
-        if len(words) == 1 and ent.start > 0 and doc[ent.start - 1].lower_ in ("on", "via", "using"):
-            continue  # 'on Messenger', 'via Insta': a service or a thing, not a person
-        if len(words) == 1 and ent.start > 0 and doc[ent.start - 1].lower_ == "the" and not _noun_follows(doc, ent.end):
-            continue  # 'the Chronicle', 'the Royal': a paper or a place ('the Jones family' is kept)
+        if len(words) == 1 and _names_a_thing(doc, ent.start, ent.end):
+            continue
         span = (ent.start_char, ent.end_char)
         if not any(s <= span[0] and span[1] <= e for s, e in found):
             found[span] = False
@@ -258,6 +270,8 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         and not STAFF_TITLE.match(text[s:e])
         and not HASHTAG_OR_HEADING.search(text[max(0, s - 40) : s])
         and not (not h and (PLACE_AFTER.match(text, e) or PLACE_NAME.search(text[s:e])))
+        and not EVENT_AFTER.match(text, e)
+        and not STAFF_AFTER.match(text, e)
     ]
 
 
@@ -272,6 +286,15 @@ CARE_PLACE_AFTER = re.compile(
     r"\s+from\s+(?:the\s+)?(?:(?!(?:our|my|your|their)\b)[\w'’-]+\s+){0,2}?(?:ward|unit|clinic|day\s+centre|dialysis|chemo|"
     r"oncology|outpatients|hospice|care\s+home|caseload|memory\s+clinic)\b",
     re.IGNORECASE,
+)
+# 'Baby Loss Awareness Week', 'Dementia Action Month': a campaign or an event, not a person.
+EVENT_AFTER = re.compile(r"(?:\s+[A-Z][a-z]+){0,2}\s+(?:Week|Month|Day|Appeal|Campaign|Awards?|Festival)\b")
+# 'Colin from estates', 'Priya in HR': a colleague named by their department.
+STAFF_AFTER = re.compile(
+    r"\s+(?:from|in|on)\s+(?:IT|HR|IG|(?i:(?:the\s+)?(?:estates|pharmacy|catering|payroll|facilities|switchboard|portering|"
+    r"finance|comms|procurement|housekeeping|security|admin|occ(?:upational)?\s+health|canteen|kitchens?|radiology|pathology|"
+    r"labs?|physio|education|recruitment|rostering|bank\s+office|medical\s+records|sterile\s+services|infection\s+control|"
+    r"governance)\b))"
 )
 # 'Riverside Surgery', "St Aldric's": the entity itself names a place.
 PLACE_NAME = re.compile(r"^(?:St|St\.|Saint)\s|\s(?:Hospital|Infirmary|Surgery|Practice|Clinic|Centre|Hospice|Trust|School|Academy)$")

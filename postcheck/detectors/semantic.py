@@ -20,7 +20,8 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   classifier_requires: lexicon names; a classifier-only finding needs one of them in the draft
   unless:      lexicon names; when one occurs the rule reports nothing ('shared with consent')
   sentence_unless: lexicon names; a match whose sentence holds one of their terms does not count
-               ('five years since the crash', 'major incident in my kitchen')
+               ('five years since the crash', 'major incident in my kitchen'), nor does a
+               classifier-only finding whose best sentence holds one ('a drunk lad called me a ...')
 Rule matches carry the matched span as evidence; a classifier-only finding carries the sentence
 that scored highest. Matchers are compiled once per process and vocabulary.
 """
@@ -55,6 +56,9 @@ from postcheck.ruleset import Rule, load_rules
 
 NEGATORS = {"never", "not", "n't", "no", "dont", "don't", "nobody", "shouldn't", "mustn't", "cannot", "can't", "cant"}
 QUOTES = re.compile(r"[\"“”]")
+# Words in single quotes: the opening mark follows no letter and the closing one precedes none,
+# so the apostrophes of "don't" and "nurses' station" open or close nothing.
+SINGLE_QUOTED = re.compile(r"(?<!\w)'(?=[^\s'])[^'\n]{0,80}?[^\s']'(?!\w)")
 
 def _squash(text: str) -> str:
     return "".join(text.lower().split())
@@ -250,9 +254,12 @@ def _negated(span: Span, sentence: Span) -> bool:
 
 
 def _quoted(text: str, sentence: Span, start: int) -> bool:
-    """The match lies inside quotation marks: an odd number of them open before it in its
-    sentence, the match's own first character included (a match may begin at the mark)."""
-    return len(QUOTES.findall(text, sentence.start_char, start + 1)) % 2 == 1
+    """The match lies inside quotation marks: an odd number of double marks open before it in
+    its sentence, the match's own first character included (a match may begin at the mark), or
+    it lies within single quotes ("label people as 'drug seekers'", "called me a 'lazy cow'")."""
+    if len(QUOTES.findall(text, sentence.start_char, start + 1)) % 2 == 1:
+        return True
+    return any(m.start() <= start < m.end() - 1 for m in SINGLE_QUOTED.finditer(text, sentence.start_char, sentence.end_char))
 
 
 def _best_sentence(doc: Doc, category: str, ctx: DetectorContext) -> tuple[int, int]:
@@ -363,5 +370,7 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     start, end = _best_sentence(doc, rule.category, ctx)
     if p.get("questions") and _asks_for_self(text[start:end]):
         return []  # the sentence most like the category asks for the writer ('should I double my dose?')
+    if any(has_term(text[start:end], name) for name in p.get("sentence_unless") or []):
+        return []  # the sentence most like the category is one the rule's patterns may not count
     cap = "review" if score < 0.8 else None
     return [hit(rule, start, end, score, f"classifier score {score:.2f} (threshold {threshold:.2f})", cap=cap)]
