@@ -64,6 +64,7 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Eid Mubarak from everyone on the renal unit, thank you for the samosas at handover!",
     "Lighting a candle tonight for Baby Loss Awareness Week, thinking of all the families",
     "Please don't come to A&E with a cold at 4am. Pharmacy, GP or 111 first, we love you but we're full",
+    "02:10 Lady from the flat upstairs knocks to say our ceiling light is flickering. Cheers, neighbour",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))
@@ -71,6 +72,7 @@ def test_hard_negatives(checker, text: str) -> None:
 
 @pytest.mark.parametrize("text,rule", [
     ("Mrs Okafor in bed 6 finally had her op today", "identifiers.patient-name"),
+    ("Say hello to Alfie, aged seven, who finished his last round of chemo on our ward this morning", "identifiers.patient-name"),
     ("the gent in side room 3 pulled his cannula out again", "identifiers.bed-location"),
     ("MRN 00456721 needs a repeat CT before handover", "identifiers.hospital-number"),
     ("Lovely lady, DOB 02/11/1937, asking for tea at 3am on the ward", "identifiers.date-of-birth"),

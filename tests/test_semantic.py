@@ -136,6 +136,8 @@ HARD_NEGATIVES = [
     "Somebody keeps leaving doughnuts in the staff room and I'm putting on weight, please stop (don't stop)",
     "When each team assumes another has booked the scan, nobody does. Now one named person owns every request.",
     "If something on shift feels wrong, Datix it and talk to your manager. Please don't go to Twitter first.",
+    "Had my flu jab at lunch, took ten seconds and the vaccinator was lovely. Book your free jab if you're eligible!",
+    "Speak Up month: I'm the Guardian, drop in on Fridays or raise it confidentially with me by email, no judgement.",
 ]
 
 
@@ -503,3 +505,8 @@ def test_abuse_received_is_not_abuse_given(checker, text: str) -> None:
     sentence_unless gate covers the rules and the classifier's best sentence alike)."""
     assert "offensive-conduct" not in categories(checker(text))
     assert "offensive-conduct" in categories(checker("To the lazy cow on the desk tonight: do your job"))
+
+
+def test_asking_to_step_out_is_not_asking_someone_out(checker) -> None:
+    assert "patient-relationship" not in categories(checker("Why I asked to step out of the room when my old teacher came into resus."))
+    assert "patient-relationship" in categories(checker("Finally asked the fit lad from bay 2 out now he's discharged, wish me luck"))

@@ -149,10 +149,14 @@ PATIENT_TIED = re.compile(r"\b(?:patient|pt|bed\s*\d+|bay\s*\d+|side\s*room)\b[^
 UNIT = r"(?:(?:bed|bay|side[ -]?room|cubicle|cube|ward|room)s?\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b|(?:PICU|NICU|SCBU|ICU|ITU|HDU|resus|AMU|majors|the ward|the unit)\b)"
 # A capitalised word in a slot where only a person fits: 'little Alfie', 'Terence in bay 4',
 # 'Sheila, 64,', "'Big Dave' from cubicle 7". The English model often tags these ORG or GPE.
+NUMBER_WORD = (
+    r"(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
 SLOT_NAME = re.compile(
     r"(?:\b(?i:little|baby|wee|young|old|lovely|poor)\s+(?:(?i:warrior|fighter|superstar|star|man|lady|miracle|prince|princess|trooper|soldier)\s+)?(?P<a>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b"
     r"|(?P<b>\b[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})?)(?=\s+(?:in|on|from|at)\s+" + UNIT + r")"
-    r"|(?P<c>\b[A-Z][a-z]{2,}),\s*\d{1,3},"
+    r"|(?P<c>\b[A-Z][a-z]{2,}),\s*(?:\d{1,3}|(?i:aged)\s+(?:\d{1,3}|" + NUMBER_WORD + r"))\s*,"
     r"|(?P<e>\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\s*\(\s*(?:aged\s*)?\d{1,2}\s*(?:yo|y/o|yrs|months|mo|weeks)?\s*\)"
     r"|['\u2018\u201c\"](?P<d>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['\u2019\u201d\"]\s+(?:from|in|on)\s+" + UNIT + r")"
 )
