@@ -138,6 +138,7 @@ HARD_NEGATIVES = [
     "If something on shift feels wrong, Datix it and talk to your manager. Please don't go to Twitter first.",
     "Had my flu jab at lunch, took ten seconds and the vaccinator was lovely. Book your free jab if you're eligible!",
     "Speak Up month: I'm the Guardian, drop in on Fridays or raise it confidentially with me by email, no judgement.",
+    "Major incident declared at my sister's hen do: the limo has a flat tyre and the prosecco is warm. Send help.",
 ]
 
 
