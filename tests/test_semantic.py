@@ -139,6 +139,7 @@ HARD_NEGATIVES = [
     "Had my flu jab at lunch, took ten seconds and the vaccinator was lovely. Book your free jab if you're eligible!",
     "Speak Up month: I'm the Guardian, drop in on Fridays or raise it confidentially with me by email, no judgement.",
     "Major incident declared at my sister's hen do: the limo has a flat tyre and the prosecco is warm. Send help.",
+    "Careful: a Facebook page using the hospital logo is offering staff free parking permits for a fee. Not us. I've reported it.",
 ]
 
 
