@@ -140,6 +140,7 @@ HARD_NEGATIVES = [
     "Speak Up month: I'm the Guardian, drop in on Fridays or raise it confidentially with me by email, no judgement.",
     "Major incident declared at my sister's hen do: the limo has a flat tyre and the prosecco is warm. Send help.",
     "Careful: a Facebook page using the hospital logo is offering staff free parking permits for a fee. Not us. I've reported it.",
+    "A lad I looked after on the unit last year found me on Instagram. Told him we can't be mates online and sent him the ward's email instead.",
 ]
 
 
