@@ -513,3 +513,15 @@ def test_abuse_received_is_not_abuse_given(checker, text: str) -> None:
 def test_asking_to_step_out_is_not_asking_someone_out(checker) -> None:
     assert "patient-relationship" not in categories(checker("Why I asked to step out of the room when my old teacher came into resus."))
     assert "patient-relationship" in categories(checker("Finally asked the fit lad from bay 2 out now he's discharged, wish me luck"))
+
+
+def test_a_personal_reply_that_only_points_to_pals_is_not_answering_the_complaint(checker) -> None:
+    routed = "Really sorry you've been through that. I'm not the right person to sort it out, please contact PALS, they'll look into it properly."
+    answered = "So sorry to read this. I work on that ward, your dad was seen within the hour and the wait was because of two arrests."
+    assert "complaint-response" not in categories(checker(routed, in_reply_to="complaint"))
+    assert "complaint-response" in categories(checker(answered, in_reply_to="complaint"))
+
+
+def test_a_public_health_call_is_not_an_endorsement(checker) -> None:
+    assert "endorsement" not in categories(checker("Flu jab done at the pop-up by the canteen, two minutes and a sticker. Go get yours!"))
+    assert "endorsement" in categories(checker("Weight-loss jab from my private clinic, code NURSEJO for 20% off your first month, link in bio"))
