@@ -155,17 +155,34 @@ def rule_summaries(root: str | None = None) -> dict[str, Rule]:
     return rules
 
 
-@lru_cache(maxsize=None)  # every lexicon, once (there are more than 64)
-def lexicon(name: str, root: str | None = None) -> tuple[str, ...]:
-    """The terms of `rules/lexicons/<name>.yml`; terms starting `re:` are regular expressions."""
+def _lexicon_file(name: str, root: str | None = None) -> tuple[Path, Any]:
+    """The path and parsed contents of `rules/lexicons/<name>.yml` (or of `root`/<name>.yml)."""
     path = (Path(root) if root else rules_dir() / "lexicons") / f"{name}.yml"
     if not path.is_file():
         raise PostcheckError(str(path), f"lexicon '{name}' does not exist")
-    data = load_file(path, with_lines=True)
+    return path, _parsed(path)
+
+
+@lru_cache(maxsize=None)  # every lexicon file, once (there are more than 64), however it is named
+def _parsed(path: Path) -> Any:
+    return load_file(path, with_lines=True)
+
+
+@lru_cache(maxsize=None)
+def lexicon(name: str, root: str | None = None) -> tuple[str, ...]:
+    """The terms of `rules/lexicons/<name>.yml`; terms starting `re:` are regular expressions."""
+    path, data = _lexicon_file(name, root)
     terms = data.get("terms") if isinstance(data, dict) else None
     if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
         raise PostcheckError(str(path), "'terms' must be a list of text", line_of(data, "terms"))
     return tuple(terms)
+
+
+def lexicon_is_feature(name: str, root: str | None = None) -> bool:
+    """Whether the classifier is shown the lexicon: all are but those marked 'feature: false',
+    gates that only silence a rule ('please read the trust's update')."""
+    data = _lexicon_file(name, root)[1]
+    return not (isinstance(data, dict) and str(data.get("feature", "")).lower() in ("false", "no"))
 
 
 @lru_cache(maxsize=None)

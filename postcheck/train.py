@@ -156,6 +156,7 @@ def build_blank():
 def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=print) -> dict[str, float]:
     """Train on corpus/train, choose thresholds on corpus/dev, save to out; return thresholds."""
     from spacy.training import Example as SpacyExample
+    from spacy.tokens import Doc
     from spacy.util import fix_random_seed, minibatch
 
     from postcheck.nlp.classifier import FEATURES, lexicon_names, words_only
@@ -170,7 +171,11 @@ def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=p
     train_set = load_examples(corpus / "train")
     dev_set = load_examples(corpus / "dev")
     lexicons = lexicon_names()
-    examples = [SpacyExample.from_dict(words_only(nlp.make_doc(spacy_text(e.text)), lexicons), {"cats": cats_of(e.label)}) for e in train_set]
+
+    def features(text: str) -> Doc:  # what the classifier reads, as in use (Classifier.scores)
+        return words_only(nlp.make_doc(spacy_text(text)), lexicons)
+
+    examples = [SpacyExample.from_dict(features(e.text), {"cats": cats_of(e.label)}) for e in train_set]
     optimizer = nlp.initialize(lambda: examples)
     optimizer.learn_rate = 0.001
     for epoch in range(epochs):
@@ -179,7 +184,7 @@ def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=p
         for batch in minibatch(examples, size=16):
             nlp.update(batch, sgd=optimizer, losses=losses, drop=0.2)
         log(f"epoch {epoch + 1:2}/{epochs}  loss {losses.get('textcat_multilabel', 0.0):.3f}")
-    scores = [doc.cats for doc in nlp.pipe(words_only(nlp.make_doc(spacy_text(e.text)), lexicons) for e in dev_set)]
+    scores = [doc.cats for doc in nlp.pipe(features(e.text) for e in dev_set)]
     if out.exists():
         shutil.rmtree(out)
     nlp.to_disk(out)

@@ -323,6 +323,11 @@ def _asks_for_self(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") and ASKS_FOR_SELF.search(sentence) is not None
 
 
+def _held_back(p: dict[str, Any], sentence: str) -> bool:
+    """The sentence holds a term of one of the rule's sentence_unless lexicons."""
+    return any(has_term(sentence, name) for name in p.get("sentence_unless") or [])
+
+
 def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     p: dict[str, Any] = rule.params
     official = is_official(doc)
@@ -349,7 +354,7 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
                 continue
             if p.get("skip_official_share") and _passes_on_official(text, sentence, span.start_char):
                 continue
-            if any(has_term(sentence.text, name) for name in p.get("sentence_unless") or []):
+            if _held_back(p, sentence.text):
                 continue
             if any(h.start is not None and h.start <= span.start_char < h.end for h in hits):  # type: ignore[operator]
                 continue
@@ -370,7 +375,7 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     start, end = _best_sentence(doc, rule.category, ctx)
     if p.get("questions") and _asks_for_self(text[start:end]):
         return []  # the sentence most like the category asks for the writer ('should I double my dose?')
-    if any(has_term(text[start:end], name) for name in p.get("sentence_unless") or []):
+    if _held_back(p, text[start:end]):
         return []  # the sentence most like the category is one the rule's patterns may not count
     cap = "review" if score < 0.8 else None
     return [hit(rule, start, end, score, f"classifier score {score:.2f} (threshold {threshold:.2f})", cap=cap)]

@@ -60,13 +60,10 @@ def lexicon_names() -> tuple[str, ...]:
     'feature: false', gates that only silence a rule ('please read the trust's update'), whose
     marker would teach the model little and change it as much as a new seed would."""
     from postcheck.paths import rules_dir
+    from postcheck.ruleset import lexicon_is_feature
 
-    paths = sorted((rules_dir() / "lexicons").glob("*.yml"), key=lambda p: p.stem)
-    return tuple(p.stem for p in paths if not _gate_only(load_file(p, with_lines=True)))
-
-
-def _gate_only(data: object) -> bool:
-    return isinstance(data, dict) and str(data.get("feature", "")).lower() in ("false", "no")
+    folder = rules_dir() / "lexicons"
+    return tuple(name for name in sorted(p.stem for p in folder.glob("*.yml")) if lexicon_is_feature(name, str(folder)))
 
 
 @lru_cache(maxsize=1)
