@@ -197,7 +197,7 @@ def train(
     ),
 ) -> None:
     """Rebuild the classifier in models/textcat from models/corpus/train (fixed seed), choosing
-    each category's threshold on models/corpus/dev. Run it from a checkout."""
+    each category's threshold and floor on models/corpus/dev. Run it from a checkout."""
     from postcheck.train import main as train_main
 
     raise typer.Exit(train_main(add))

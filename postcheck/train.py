@@ -7,8 +7,9 @@ The corpus folders use the label format of every corpus of ours (drafts plus lab
 `expect` categories are positives, categories absent from both lists are negatives, and
 `optional` categories are left out of the loss (spaCy's textcat_multilabel masks missing
 labels), so a debatable draft teaches nothing either way. The seed, the architecture and the
-number of epochs are fixed here; the per-category thresholds are chosen on the dev split and
-written beside the model in thresholds.yml.
+number of epochs are fixed here; the per-category thresholds (where the classifier alone
+reports a category) and floors (the least score at which a rule's match on the words stands)
+are chosen on the dev split and written beside the model in thresholds.yml.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ SEED = 13
 EPOCHS = 16
 DEV_SHARE = 0.2
 MIN_THRESHOLD = 0.5
-BETA = 0.5  # thresholds maximise F-beta on dev: precision counts twice recall
+BETA = 0.5  # cut-offs maximise F-beta on dev: precision counts twice recall
 TOLERANCE = 0.005  # F-beta within this of the best is a tie (one dev draft moves it by 0.005 to 0.01)
+FLOORS = (0.0, 0.01, 0.02, 0.05, 0.1)  # the least classifier score a text rule's match may need
 MODEL_NAME = "textcat"
 
 # A small ensemble: a bag of uni- and bigrams beside a narrow CNN over hashed lexical features.
@@ -85,6 +87,16 @@ class Example:
     name: str
     text: str
     label: Label
+
+
+@dataclass(frozen=True)
+class RuleFindings:
+    """The categories the rules alone report for one draft at review or block: `floored` from
+    rules that read its words (their match needs the classifier's floor), `fixed` from rules that
+    read its metadata (they stand whatever the classifier says)."""
+
+    floored: frozenset[str] = frozenset()
+    fixed: frozenset[str] = frozenset()
 
 
 def split_name(name: str) -> str:
@@ -153,8 +165,10 @@ def build_blank():
     return nlp
 
 
-def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=print) -> dict[str, float]:
-    """Train on corpus/train, choose thresholds on corpus/dev, save to out; return thresholds."""
+def train(
+    corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=print
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Train on corpus/train, choose thresholds and floors on corpus/dev, save to out; return them."""
     from spacy.training import Example as SpacyExample
     from spacy.tokens import Doc
     from spacy.util import fix_random_seed, minibatch
@@ -193,7 +207,7 @@ def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=p
         + yaml.safe_dump({"lexicons": list(lexicons)}, sort_keys=False),
         encoding="utf-8",
     )
-    thresholds = choose_thresholds(dev_set, scores, rule_predictions(corpus / "dev", [e.name for e in dev_set]))
+    thresholds, floors = choose_cutoffs(dev_set, scores, rule_predictions(corpus / "dev", [e.name for e in dev_set]))
     meta = {
         "seed": seed,
         "epochs": epochs,
@@ -202,61 +216,90 @@ def train(corpus: Path, out: Path, epochs: int = EPOCHS, seed: int = SEED, log=p
         "beta": BETA,
         "tolerance": TOLERANCE,
         "thresholds": thresholds,
+        "floors": floors,
     }
     (out / "thresholds.yml").write_text(
-        f"# Chosen on models/corpus/dev by postcheck train (the highest threshold within {TOLERANCE} of the best F-beta per category, beta {BETA}); do not edit by hand.\n"
+        f"# Chosen on models/corpus/dev by postcheck train (per category, of the pairs within {TOLERANCE} of the best F-beta, beta {BETA}: the lowest floor, then the highest threshold); do not edit by hand.\n"
         + yaml.safe_dump(meta, sort_keys=False),
         encoding="utf-8",
     )
-    return thresholds
+    return thresholds, floors
 
 
-def rule_predictions(folder: Path, names: list[str]) -> list[set[str]]:
+def rule_predictions(folder: Path, names: list[str]) -> list[RuleFindings]:
     """Categories the rules (not the classifier) report at review or block, per draft."""
     from postcheck.check import Options, run
-    from postcheck.evaluate import predicted
     from postcheck.nlp import classifier
+    from postcheck.nlp.factories import floored
     from postcheck.policy.config import Config
+    from postcheck.ruleset import load_rules
 
-    saved = classifier.thresholds
-    classifier.thresholds = lambda: {}  # type: ignore[assignment]  # rules only
+    rules = load_rules()
+    saved = classifier.thresholds, classifier.floors
+    classifier.thresholds = classifier.floors = lambda: {}  # type: ignore[assignment]  # rules only
     try:
         report = run([str(folder / n) for n in names], Config(), Options())
     finally:
-        classifier.thresholds = saved  # type: ignore[assignment]
-    return [predicted(r) for r in report.results]
+        classifier.thresholds, classifier.floors = saved  # type: ignore[assignment]
+    found = []
+    for result in report.results:
+        reported = [f for f in result.findings if f.severity in ("review", "block")]
+        found.append(
+            RuleFindings(
+                floored=frozenset(f.category for f in reported if f.rule in rules and floored(rules[f.rule])),
+                fixed=frozenset(f.category for f in reported if not (f.rule in rules and floored(rules[f.rule]))),
+            )
+        )
+    return found
 
 
 def choose_thresholds(
-    dev: list[Example], scores: list[dict[str, float]], rules: list[set[str]] | None = None, beta: float = BETA
+    dev: list[Example], scores: list[dict[str, float]], rules: list[RuleFindings] | None = None, beta: float = BETA
 ) -> dict[str, float]:
-    """Per category, the threshold with the best dev F-beta of rules-or-classifier, where scores
-    within TOLERANCE of the best tie and ties go to the higher threshold: the F-beta curve is
-    flat near its top, one dev draft moves it by 0.005 to 0.01, and of two thresholds that dev
-    cannot tell apart the higher one cries wolf less (0.01 was tried: on dev it kept the same
-    clean pass rate and lost 0.011 of macro-F1). BETA below 1 weighs precision above recall:
-    a false alarm on a clean draft costs more trust than a miss that a human reviewer may
-    still catch. The grid starts at MIN_THRESHOLD: below it the classifier cries wolf on
-    short, unusual drafts however well it scores on dev."""
-    chosen = {}
+    """The thresholds of choose_cutoffs."""
+    return choose_cutoffs(dev, scores, rules, beta)[0]
+
+
+def choose_cutoffs(
+    dev: list[Example], scores: list[dict[str, float]], rules: list[RuleFindings] | None = None, beta: float = BETA
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Per category, a threshold (the classifier alone reports the category at or above it) and
+    a floor (a text rule's match stands only at or above it), the pair with the best dev F-beta
+    of rules-or-classifier. Pairs within TOLERANCE of the best tie: the F-beta curve is flat near
+    its top and one dev draft moves it by 0.005 to 0.01. Of tied pairs the lowest floor wins,
+    since a rule should keep what it finds unless dev clearly shows the classifier's doubt is
+    right, and then the highest threshold, since of two thresholds that dev cannot tell apart the
+    higher one cries wolf less (0.01 was tried: on dev it kept the same clean pass rate and lost
+    0.011 of macro-F1). BETA below 1 weighs precision above recall: a false alarm on a clean
+    draft costs more trust than a miss that a human reviewer may still catch. The threshold grid
+    starts at MIN_THRESHOLD: below it the classifier cries wolf on short, unusual drafts however
+    well it scores on dev."""
+    thresholds, floors = {}, {}
     grid = [round(0.05 * i, 2) for i in range(int(MIN_THRESHOLD * 20), 19)]
     b2 = beta * beta
     for label in LABELS:
-        curve: list[tuple[float, float]] = []
-        for threshold in grid:
-            tp = fp = fn = 0
-            for i, (example, cats) in enumerate(zip(dev, scores)):
-                if label in example.label.optional:
-                    continue
-                gold = label in example.label.expect
-                pred = cats.get(label, 0.0) >= threshold or (rules is not None and label in rules[i])
-                tp += gold and pred
-                fp += pred and not gold
-                fn += gold and not pred
-            curve.append((threshold, (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0))
-        best = max(score for _, score in curve)
-        chosen[label] = max(threshold for threshold, score in curve if score >= best - TOLERANCE)
-    return chosen
+        curve: list[tuple[float, float, float]] = []
+        for floor in FLOORS if rules is not None else (0.0,):
+            for threshold in grid:
+                tp = fp = fn = 0
+                for i, (example, cats) in enumerate(zip(dev, scores)):
+                    if label in example.label.optional:
+                        continue
+                    gold = label in example.label.expect
+                    score = cats.get(label, 0.0)
+                    pred = score >= threshold or (
+                        rules is not None
+                        and (label in rules[i].fixed or (label in rules[i].floored and score >= floor))
+                    )
+                    tp += gold and pred
+                    fp += pred and not gold
+                    fn += gold and not pred
+                curve.append((floor, threshold, (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0))
+        best = max(score for _, _, score in curve)
+        tied = [(floor, threshold) for floor, threshold, score in curve if score >= best - TOLERANCE]
+        floors[label] = min(floor for floor, _ in tied)
+        thresholds[label] = max(threshold for floor, threshold in tied if floor == floors[label])
+    return thresholds, floors
 
 
 def models_folder() -> Path:
@@ -287,7 +330,7 @@ def main(add: list[str] | None = None) -> int:
         print(f"postcheck: {corpus / 'train'}: no labelled corpus to train on", file=sys.stderr)
         return 2
     try:
-        thresholds = train(corpus, models / MODEL_NAME)
+        thresholds, floors = train(corpus, models / MODEL_NAME)
     except PostcheckError as exc:
         print(f"postcheck: {exc}", file=sys.stderr)
         return 2
@@ -295,7 +338,7 @@ def main(add: list[str] | None = None) -> int:
     if models.resolve() != models_dir().resolve():
         print(f"the installed postcheck reads {models_dir() / MODEL_NAME}: reinstall (pip install .) to use the new model")
     for label, value in thresholds.items():
-        print(f"  {label:26} threshold {value:.2f}")
+        print(f"  {label:26} threshold {value:.2f}  floor {floors[label]:.2f}")
     return 0
 
 

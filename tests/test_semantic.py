@@ -103,6 +103,7 @@ HARD_NEGATIVES = [
     "Did the email from the training team come through for everyone? Mine's in junk again.",
     "Our budget for the Christmas do is £15 a head, book your tickets with Janet by Friday!",
     "Our chaplaincy team supports people of every religion or belief, and none, day and night.",
+    "The quiet room by the main entrance is multi-faith and open to anyone who needs ten minutes, staff too",
     "Our Catholic and Muslim chaplains ran a lovely joint remembrance service for staff we lost this year",
     "Union ballot papers for the pay offer are in your pigeonholes, make sure you have your say",
     "Reminder: the hospital's children's safeguarding team can be reached 24/7 through switchboard",
@@ -525,3 +526,26 @@ def test_a_personal_reply_that_only_points_to_pals_is_not_answering_the_complain
 def test_a_public_health_call_is_not_an_endorsement(checker) -> None:
     assert "endorsement" not in categories(checker("Flu jab done at the pop-up by the canteen, two minutes and a sticker. Go get yours!"))
     assert "endorsement" in categories(checker("Weight-loss jab from my private clinic, code NURSEJO for 20% off your first month, link in bio"))
+
+
+@pytest.mark.skipif(not (model_path() / "config.cfg").is_file(), reason="no trained model in models/")
+def test_a_text_rule_stands_only_above_its_floor(nlp, checker) -> None:
+    """A rule's match on the words is dropped when the classifier scores the draft under the
+    category's floor; what the metadata declares (a reply to a complaint) stands whatever the
+    score."""
+    import dataclasses
+
+    component = nlp.get_pipe("postcheck_detectors")
+    saved = component.ctx
+    advice = "Honestly just double up on your inhaler tonight and you'll be fine"
+    reply = "Sorry to hear that, we're looking into it"
+    assert "medical-advice" in categories(checker(advice))
+    try:
+        component.ctx = dataclasses.replace(saved, floors={"medical-advice": 1.01, "complaint-response": 1.01, "offensive-conduct": 1.01})
+        assert "medical-advice" not in categories(checker(advice))
+        assert "complaint-response" in categories(checker(reply, in_reply_to="complaint"))
+        # a rule marked `floored: false` stands on its own words
+        threat = "Saw you in Tesco, mate. I have clocked your address on the system, so behave"
+        assert "offensive-conduct" in categories(checker(threat))
+    finally:
+        component.ctx = saved

@@ -140,3 +140,34 @@ def test_thresholds_dev_cannot_tell_apart_go_to_the_higher() -> None:
     values = [0.9] * 40 + [0.7] * 20 + [0.1] * 20
     scores = [{**{c: 0.0 for c in LABELS}, "endorsement": v} for v in values]
     assert choose_thresholds(dev, scores)["endorsement"] == 0.7
+
+
+def _floor_case() -> tuple[list[Example], list[dict[str, float]]]:
+    """Twenty drafts: ten endorsement positives, ten clean. The classifier scores positives 0.3
+    (under every threshold) and clean drafts 0.01."""
+    dev = [Example(f"{i}", "t", Label(frozenset({"endorsement"}) if i < 10 else frozenset(), frozenset())) for i in range(20)]
+    scores = [{**{c: 0.0 for c in LABELS}, "endorsement": 0.3 if i < 10 else 0.01} for i in range(20)]
+    return dev, scores
+
+
+def test_a_floor_drops_rule_matches_the_classifier_doubts() -> None:
+    """A text rule fires on every positive and on four clean drafts the classifier scores 0.01:
+    a floor above 0.01 keeps the ten and drops the four; a metadata rule's findings are never
+    floored."""
+    from postcheck.train import RuleFindings, choose_cutoffs
+
+    dev, scores = _floor_case()
+    text_rule = [RuleFindings(floored=frozenset({"endorsement"}) if i < 14 else frozenset()) for i in range(20)]
+    floors = choose_cutoffs(dev, scores, text_rule)[1]
+    assert 0.01 < floors["endorsement"] <= 0.3
+    metadata_rule = [RuleFindings(fixed=frozenset({"endorsement"}) if i < 14 else frozenset()) for i in range(20)]
+    assert choose_cutoffs(dev, scores, metadata_rule)[1]["endorsement"] == 0.0  # no floor can help
+
+
+def test_no_floor_when_dev_cannot_tell() -> None:
+    """A rule that fires only on positives needs no floor: every floor ties, and the lowest wins."""
+    from postcheck.train import RuleFindings, choose_cutoffs
+
+    dev, scores = _floor_case()
+    rules = [RuleFindings(floored=frozenset({"endorsement"}) if i < 10 else frozenset()) for i in range(20)]
+    assert choose_cutoffs(dev, scores, rules)[1]["endorsement"] == 0.0

@@ -33,6 +33,7 @@ class DetectorContext:
     working_end: str = "17:00"
     make_doc: Callable[[str], Doc] | None = None  # the pipeline's tokenizer, for phrase patterns
     thresholds: dict[str, float] = field(default_factory=dict)  # classifier, per category
+    floors: dict[str, float] = field(default_factory=dict)  # least score for a text rule's match
     score_sentences: Callable[[list[Doc]], list[dict[str, float]]] | None = None
 
     @classmethod

@@ -113,7 +113,63 @@ def _is_generic(sentence: str) -> bool:
     return GENERIC.search(sentence) is not None and FIRST_PERSON_CARE.search(sentence) is None
 
 
+def _sentence_of(doc: Doc, start: int, end: int):
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    return span[0].sent if doc.has_annotation("SENT_START") else doc[:]
+
+
+def _scope(doc: Doc, sent) -> str:
+    """A sentence and the one after it: the condition often follows the person."""
+    following = doc[sent.end : sent.end + 1][0].sent if sent.end < len(doc) and doc.has_annotation("SENT_START") else None
+    return sent.text + (" " + following.text if following is not None else "")
+
+
+def _has_condition(doc: Doc, scope: str, start: int, end: int) -> bool:
+    return (
+        has_term(scope, "conditions")
+        or has_term(scope, "care-strong")
+        or BEHAVIOUR.search(scope) is not None
+        or (has_term(scope, "time-place") and _acts(doc, start, end))
+    )
+
+
+def detect_identified_patient(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    """A patient singled out: one the identifier rules found (a name with an honorific, an NHS or
+    hospital number, an age with a condition) in a draft that describes care, or one named as
+    'one of our patients' with a condition or behaviour beside it. It rests on the identifier
+    rules and the writer's own words, not on the classifier."""
+    if doc_has_term(doc, "simulation-cues"):
+        return []
+    identified = _identified_people(doc)
+    numbered = any(h["rule"] in NUMBER_RULES for h in doc._.postcheck_hits or [] if (h["start"], h["end"]) in set(identified))
+    described = numbered or (
+        doc_has_term(doc, "care-strong")
+        or doc_has_term(doc, "care-weak")
+        or doc_has_term(doc, "conditions")
+        or BEHAVIOUR.search(text_of(doc)) is not None
+    )
+    hits: list[Hit] = []
+    for start, end in sorted(identified) if described else []:
+        sent = _sentence_of(doc, start, end)
+        if sent is None or any(h.start == sent.start_char for h in hits):
+            continue
+        hits.append(hit(rule, sent.start_char, sent.end_char, 0.85, "an identified patient with details of their care"))
+    for match in ONE_OF.finditer(text_of(doc)):
+        start, end = match.span("noun")
+        sent = _sentence_of(doc, start, end)
+        if sent is None or any(h.start == sent.start_char for h in hits) or _is_generic(sent.text):
+            continue
+        if _has_condition(doc, _scope(doc, sent), start, end):
+            cap = "info" if is_official(doc) else None
+            hits.append(hit(rule, sent.start_char, sent.end_char, 0.8, "one of the writer's patients, with a condition or behaviour", cap=cap))
+    return hits
+
+
 def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
+    """One patient, unnamed, tied to a time or place of care or to the writer's own care, with a
+    condition or behaviour. Sentences the identified-patient rule already reported are skipped."""
     text = text_of(doc)
     nouns = lexicon_words("person-nouns")
     candidates: list[tuple[int, int]] = []
@@ -124,35 +180,16 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     shorthand = [m.span("noun") for m in SHORTHAND.finditer(text)]
     candidates += shorthand
     candidates += [m.span() for m in AGE_NOUN.finditer(text)]
-    simulated = doc_has_term(doc, "simulation-cues")
-    identified = set() if simulated else set(_identified_people(doc))
-    candidates += identified
-    numbered = any(h["rule"] in NUMBER_RULES for h in doc._.postcheck_hits or [] if (h["start"], h["end"]) in identified)
-    described = bool(identified) and numbered or bool(identified) and (
-        doc_has_term(doc, "care-strong")
-        or doc_has_term(doc, "care-weak")
-        or doc_has_term(doc, "conditions")
-        or BEHAVIOUR.search(text) is not None
-    )
-    one_of = [m.span("noun") for m in ONE_OF.finditer(text)]
-    candidates += one_of
+    identified = set() if doc_has_term(doc, "simulation-cues") else set(_identified_people(doc))
     hits: list[Hit] = []
-    used_sentences: set[int] = set()
+    used_sentences = {h["start"] for h in doc._.postcheck_hits or [] if h["category"] == rule.category}
     for start, end in sorted(candidates):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        sent = span[0].sent if doc.has_annotation("SENT_START") else doc[:]
-        if sent.start_char in used_sentences:
-            continue
         if (start, end) in identified:
-            if not described:
-                continue
-            used_sentences.add(sent.start_char)
-            hits.append(hit(rule, sent.start_char, sent.end_char, 0.85, "an identified patient with details of their care"))
+            continue  # the identified-patient rule's to report
+        sent = _sentence_of(doc, start, end)
+        if sent is None or sent.start_char in used_sentences:
             continue
-        following = doc[sent.end : sent.end + 1][0].sent if sent.end < len(doc) and doc.has_annotation("SENT_START") else None
-        scope = sent.text + (" " + following.text if following is not None else "")
+        scope = _scope(doc, sent)
         if _is_generic(sent.text):
             continue
         anchored = (
@@ -160,17 +197,10 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             or FIRST_PERSON_CARE.search(scope) is not None
             or POSSESSIVE.search(sent.text) is not None
             or (start, end) in shorthand
-            or (start, end) in one_of
         )
         if not anchored:
             continue
-        condition = (
-            has_term(scope, "conditions")
-            or has_term(scope, "care-strong")
-            or BEHAVIOUR.search(scope) is not None
-            or (has_term(scope, "time-place") and _acts(doc, start, end))
-        )
-        if not condition:
+        if not _has_condition(doc, scope, start, end):
             continue
         used_sentences.add(sent.start_char)
         cap = "info" if is_official(doc) else None

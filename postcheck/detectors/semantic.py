@@ -22,6 +22,9 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   sentence_unless: lexicon names; a match whose sentence holds one of their terms does not count
                ('five years since the crash', 'major incident in my kitchen'), nor does a
                classifier-only finding whose best sentence holds one ('a drunk lad called me a ...')
+  floored:     true (the default): a match stands only when the classifier gives the draft at
+               least the category's floor (models/textcat/thresholds.yml); false for patterns
+               specific enough to stand on their own ('I've got your address on the system')
 Rule matches carry the matched span as evidence; a classifier-only finding carries the sentence
 that scored highest. Matchers are compiled once per process and vocabulary.
 """

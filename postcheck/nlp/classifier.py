@@ -4,7 +4,7 @@ The model is a textcat_multilabel component trained by `postcheck train`. It run
 `postcheck_classifier` component, on the tokens the English pipeline already made (no second
 pipeline), before the detectors, which read `doc.cats`. It sees a draft's words without its
 whitespace tokens, in training and in use, so line breaks and blank lines do not move a score.
-Thresholds, chosen on the dev split, sit beside the model in thresholds.yml.
+Thresholds and floors, chosen on the dev split, sit beside the model in thresholds.yml.
 """
 
 from __future__ import annotations
@@ -31,16 +31,29 @@ def model_path() -> Path:
     return models_dir() / FOLDER
 
 
-@lru_cache(maxsize=1)
-def thresholds() -> dict[str, float]:
+def _cutoffs(key: str) -> dict[str, float]:
     path = model_path() / "thresholds.yml"
     if not path.is_file():
         return {}
     data = strip_lines(load_file(path, with_lines=True))
-    values = data.get("thresholds") if isinstance(data, dict) else None
+    values = data.get(key, {} if key == "floors" else None) if isinstance(data, dict) else None
     if not isinstance(values, dict) or not all(isinstance(v, (int, float)) for v in values.values()):
-        raise PostcheckError(str(path), "'thresholds' must map categories to numbers")
+        raise PostcheckError(str(path), f"'{key}' must map categories to numbers")
     return {str(k): float(v) for k, v in values.items()}
+
+
+@lru_cache(maxsize=1)
+def thresholds() -> dict[str, float]:
+    """Per category, the score at which the classifier alone reports it."""
+    return _cutoffs("thresholds")
+
+
+@lru_cache(maxsize=1)
+def floors() -> dict[str, float]:
+    """Per category, the least score a draft needs for a text rule's match to stand (none for a
+    model trained before floors): a rule that fires on a draft the classifier finds nothing like
+    its category is, on dev, more often wrong than right."""
+    return _cutoffs("floors")
 
 
 @lru_cache(maxsize=1)

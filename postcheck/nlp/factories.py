@@ -30,7 +30,7 @@ from postcheck.detectors.metadata import (
     detect_reply_to,
     detect_working_hours,
 )
-from postcheck.detectors.narrative import detect_patient_case
+from postcheck.detectors.narrative import detect_identified_patient, detect_patient_case
 from postcheck.detectors.semantic import detect_semantic
 from postcheck.model import Hit
 from postcheck.ruleset import Rule, load_rules
@@ -46,6 +46,7 @@ KINDS: dict[str, Detector] = {
     "location-person": detect_bed_location,
     "age-condition": detect_age_condition,
     "patient-episode": detect_patient_case,
+    "identified-patient": detect_identified_patient,
     "semantic": detect_semantic,
     "disclaimer": detect_missing_disclaimer,
     "attachment": detect_attachment,
@@ -59,17 +60,30 @@ if not Doc.has_extension("postcheck_meta"):
     Doc.set_extension("postcheck_meta", default=None)
 
 
+# Rules that read the draft's words. A match of one stands only when the classifier gives the
+# draft at least its category's floor (thresholds.yml, chosen on dev with the thresholds); rules
+# that read metadata (in_reply_to, attachments) report what the writer declared and always stand.
+FLOORED_KINDS = frozenset({"semantic", "patient-episode"})
+
+
+def floored(rule: Rule) -> bool:
+    """Whether a rule's matches need the classifier's floor: text rules do, unless the rule says
+    `floored: false` (patterns specific enough to stand alone)."""
+    return rule.kind in FLOORED_KINDS and rule.params.get("floored", True) is not False
+
+
 class DetectorsComponent:
     """Runs the rules of the known kinds; unknown kinds belong to other components."""
 
     def __init__(self, nlp: Language, disabled: list[str], config: dict[str, Any]) -> None:
-        from postcheck.nlp.classifier import NAME, sentence_scorer, thresholds
+        from postcheck.nlp.classifier import NAME, floors, sentence_scorer, thresholds
 
         classifier = nlp.has_pipe(NAME)
         self.ctx = DetectorContext.from_config(
             config,
             make_doc=nlp.make_doc,
             thresholds=thresholds() if classifier else {},
+            floors=floors() if classifier else {},
             score_sentences=sentence_scorer(nlp) if classifier else None,
         )
         self.rules = [
@@ -84,7 +98,10 @@ class DetectorsComponent:
         hits = doc._.postcheck_hits  # rules run in id order; later kinds may read earlier hits
         try:
             for rule in self.rules:
-                hits.extend(h.to_plain() for h in KINDS[rule.kind](doc, rule, self.ctx))
+                found = KINDS[rule.kind](doc, rule, self.ctx)
+                if found and floored(rule) and (doc.cats or {}).get(rule.category, 1.0) < self.ctx.floors.get(rule.category, 0.0):
+                    continue  # a text rule fired where the classifier sees nothing of its category
+                hits.extend(h.to_plain() for h in found)
         finally:
             doc.user_data.pop(CACHE, None)
         return doc
