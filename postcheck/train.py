@@ -234,7 +234,7 @@ def rule_predictions(folder: Path, names: list[str]) -> list[RuleFindings]:
     from postcheck.policy.config import Config
     from postcheck.ruleset import load_rules
 
-    rules = load_rules()
+    floored_rules = {rule_id for rule_id, rule in load_rules().items() if floored(rule)}
     saved = classifier.thresholds, classifier.floors
     classifier.thresholds = classifier.floors = lambda: {}  # type: ignore[assignment]  # rules only
     try:
@@ -246,8 +246,8 @@ def rule_predictions(folder: Path, names: list[str]) -> list[RuleFindings]:
         reported = [f for f in result.findings if f.severity in ("review", "block")]
         found.append(
             RuleFindings(
-                floored=frozenset(f.category for f in reported if f.rule in rules and floored(rules[f.rule])),
-                fixed=frozenset(f.category for f in reported if not (f.rule in rules and floored(rules[f.rule]))),
+                floored=frozenset(f.category for f in reported if f.rule in floored_rules),
+                fixed=frozenset(f.category for f in reported if f.rule not in floored_rules),
             )
         )
     return found

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
@@ -41,3 +43,16 @@ def checker(nlp: Any):
 def categories(result: DraftResult) -> set[str]:
     """Categories reported at review or block (the label format's definition)."""
     return {f.category for f in result.findings if f.severity in ("review", "block")}
+
+
+@contextmanager
+def detector_context(nlp: Any, **changes: Any) -> Iterator[None]:
+    """The pipeline's detectors run with these DetectorContext fields changed (floors,
+    thresholds), then as before."""
+    component = nlp.get_pipe("postcheck_detectors")
+    saved = component.ctx
+    component.ctx = dataclasses.replace(saved, **changes)
+    try:
+        yield
+    finally:
+        component.ctx = saved

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import categories
+from conftest import categories, detector_context
 
 
 @pytest.mark.parametrize("text", [
@@ -38,28 +38,14 @@ def test_an_identified_patient_stands_without_the_classifier(nlp, checker, text:
     """The identified-patient rule rests on the identifier rules: with every floor and threshold
     out of reach, it still reports the patient whose care is described, and the unnamed-episode
     rule (which the floor does drop) does not."""
-    import dataclasses
-
-    component = nlp.get_pipe("postcheck_detectors")
-    saved = component.ctx
-    try:
-        component.ctx = dataclasses.replace(saved, floors={"patient-information": 1.01}, thresholds={})
+    with detector_context(nlp, floors={"patient-information": 1.01}, thresholds={}):
         result = checker(text)
-    finally:
-        component.ctx = saved
     rules = {f.rule for f in result.findings if f.category == "patient-information" and f.severity in ("review", "block")}
     assert rules == {"narrative.identified-patient"}
 
 
 def test_an_unnamed_episode_is_dropped_under_the_floor(nlp, checker) -> None:
-    import dataclasses
-
     text = "Had a gentleman in majors tonight who kept pulling his cannula out and swearing at the HCA"
     assert "patient-information" in categories(checker(text))
-    component = nlp.get_pipe("postcheck_detectors")
-    saved = component.ctx
-    try:
-        component.ctx = dataclasses.replace(saved, floors={"patient-information": 1.01}, thresholds={})
+    with detector_context(nlp, floors={"patient-information": 1.01}, thresholds={}):
         assert "patient-information" not in categories(checker(text))
-    finally:
-        component.ctx = saved

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, categories
+from conftest import ROOT, categories, detector_context
 from postcheck.detectors.semantic import detect_semantic
 from postcheck.errors import PostcheckError
 from postcheck.evaluate import run_folder
@@ -533,19 +533,12 @@ def test_a_text_rule_stands_only_above_its_floor(nlp, checker) -> None:
     """A rule's match on the words is dropped when the classifier scores the draft under the
     category's floor; what the metadata declares (a reply to a complaint) stands whatever the
     score."""
-    import dataclasses
-
-    component = nlp.get_pipe("postcheck_detectors")
-    saved = component.ctx
     advice = "Honestly just double up on your inhaler tonight and you'll be fine"
     reply = "Sorry to hear that, we're looking into it"
     assert "medical-advice" in categories(checker(advice))
-    try:
-        component.ctx = dataclasses.replace(saved, floors={"medical-advice": 1.01, "complaint-response": 1.01, "offensive-conduct": 1.01})
+    with detector_context(nlp, floors={"medical-advice": 1.01, "complaint-response": 1.01, "offensive-conduct": 1.01}):
         assert "medical-advice" not in categories(checker(advice))
         assert "complaint-response" in categories(checker(reply, in_reply_to="complaint"))
         # a rule marked `floored: false` stands on its own words
         threat = "Saw you in Tesco, mate. I have clocked your address on the system, so behave"
         assert "offensive-conduct" in categories(checker(threat))
-    finally:
-        component.ctx = saved

@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Token
 from postcheck.detectors.base import (
     DetectorContext,
     acts_as_subject,
+    cached,
     doc_has_term,
     has_term,
     hit,
@@ -98,15 +99,22 @@ def _specific(token: Token) -> bool:
     return False
 
 
-def _identified_people(doc: Doc) -> list[tuple[int, int]]:
-    """Spans already found as patient identifiers (they run first): a named or numbered patient."""
-    return [
-        (h["start"], h["end"])
-        for h in (doc._.postcheck_hits or [])
-        if h["category"] == "patient-identifier"
-        and h["start"] is not None
-        and (h["cap"] is None or (h["rule"] == "identifiers.patient-name" and HONORIFIC_START.match(text_of(doc), h["start"])))
-    ]
+def _identified_people(doc: Doc) -> frozenset[tuple[int, int]]:
+    """Spans already found as patient identifiers (they run first): a named or numbered patient.
+    None in a draft about a simulation. Computed once per draft for both narrative rules."""
+
+    def compute() -> frozenset[tuple[int, int]]:
+        if doc_has_term(doc, "simulation-cues"):
+            return frozenset()
+        return frozenset(
+            (h["start"], h["end"])
+            for h in (doc._.postcheck_hits or [])
+            if h["category"] == "patient-identifier"
+            and h["start"] is not None
+            and (h["cap"] is None or (h["rule"] == "identifiers.patient-name" and HONORIFIC_START.match(text_of(doc), h["start"])))
+        )
+
+    return cached(doc, "identified-people", compute)
 
 
 def _is_generic(sentence: str) -> bool:
@@ -143,7 +151,7 @@ def detect_identified_patient(doc: Doc, rule: Rule, ctx: DetectorContext) -> lis
     if doc_has_term(doc, "simulation-cues"):
         return []
     identified = _identified_people(doc)
-    numbered = any(h["rule"] in NUMBER_RULES for h in doc._.postcheck_hits or [] if (h["start"], h["end"]) in set(identified))
+    numbered = any(h["rule"] in NUMBER_RULES for h in doc._.postcheck_hits or [] if (h["start"], h["end"]) in identified)
     described = numbered or (
         doc_has_term(doc, "care-strong")
         or doc_has_term(doc, "care-weak")
@@ -180,7 +188,7 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     shorthand = [m.span("noun") for m in SHORTHAND.finditer(text)]
     candidates += shorthand
     candidates += [m.span() for m in AGE_NOUN.finditer(text)]
-    identified = set() if doc_has_term(doc, "simulation-cues") else set(_identified_people(doc))
+    identified = _identified_people(doc)
     hits: list[Hit] = []
     used_sentences = {h["start"] for h in doc._.postcheck_hits or [] if h["category"] == rule.category}
     for start, end in sorted(candidates):

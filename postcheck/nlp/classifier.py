@@ -31,12 +31,13 @@ def model_path() -> Path:
     return models_dir() / FOLDER
 
 
-def _cutoffs(key: str) -> dict[str, float]:
+def _cutoffs(key: str, missing: dict[str, float] | None = None) -> dict[str, float]:
+    """One mapping of thresholds.yml; `missing` stands in when the key is absent (else an error)."""
     path = model_path() / "thresholds.yml"
     if not path.is_file():
         return {}
     data = strip_lines(load_file(path, with_lines=True))
-    values = data.get(key, {} if key == "floors" else None) if isinstance(data, dict) else None
+    values = data.get(key, missing) if isinstance(data, dict) else None
     if not isinstance(values, dict) or not all(isinstance(v, (int, float)) for v in values.values()):
         raise PostcheckError(str(path), f"'{key}' must map categories to numbers")
     return {str(k): float(v) for k, v in values.items()}
@@ -53,7 +54,7 @@ def floors() -> dict[str, float]:
     """Per category, the least score a draft needs for a text rule's match to stand (none for a
     model trained before floors): a rule that fires on a draft the classifier finds nothing like
     its category is, on dev, more often wrong than right."""
-    return _cutoffs("floors")
+    return _cutoffs("floors", missing={})
 
 
 @lru_cache(maxsize=1)
