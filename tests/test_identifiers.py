@@ -65,6 +65,12 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Lighting a candle tonight for Baby Loss Awareness Week, thinking of all the families",
     "Please don't come to A&E with a cold at 4am. Pharmacy, GP or 111 first, we love you but we're full",
     "02:10 Lady from the flat upstairs knocks to say our ceiling light is flickering. Cheers, neighbour",
+    "Post-op patients on the ward were asking if they could get Nectar points on their jelly",
+    "Sprained it at netball, the physio says RICE it and rest, so that's my weekend gone",
+    "Lovely walk in Little Hadley after nights, then straight to bed before my next shift",
+    "Some personal news: I've been appointed Ward Sister on Elm Ward, starting in July. Proud!",
+    "A regular of ours (I'll call him Mr B) came in for his usual prescription and we had a chat about cricket",
+    "Hi Pete, it's Rachel from the hospice. The bereavement group meets on Thursdays if you'd like to come along",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))
@@ -81,6 +87,10 @@ def test_hard_negatives(checker, text: str) -> None:
     ("the lady in chair 6 on the chemo unit knitted me a scarf today, she's 80 and on her last cycle", "identifiers.bed-location"),
     ("Terence Ward in bay 4 pulled his cannula out again, third time tonight", "identifiers.patient-name"),
     ("Kayleigh (7), one of our regulars on the diabetes clinic list, finally did her own injection today", "identifiers.patient-name"),
+    ("Bed 9 on Ward 14, Mr K, 71, admitted overnight with a stroke, keeps asking me to marry him", "identifiers.bed-location"),
+    ("Mr P.J. Donnelly, admitted last night with chest pain, has no next of kin listed, can anyone help", "identifiers.patient-name"),
+    ("guess who rang the surgery about her ulcer dressing again, Mrs Adeyemi from Orchard Close 🙄", "identifiers.patient-name"),
+    ("Does anyone know Callum on Rowan Ward? Lost his number after his femur op, want to take him to the footie", "identifiers.patient-name"),
 ])
 def test_other_identifiers(checker, text: str, rule: str) -> None:
     assert rule in {f.rule for f in checker(text).findings if f.severity == "block"}

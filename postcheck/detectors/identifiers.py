@@ -136,17 +136,25 @@ def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     return hits
 
 
-HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+(?:[A-Z]\.?\s+)?[A-Z][a-zA-Z'\-]+")
+# 'Mrs Okafor', 'Mr D.K. Holloway', and 'Mr T,' (an initial alone still points to one person).
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+(?:[A-Z]\.\s*){0,3}[A-Z](?:[a-zA-Z'\-]+|\.?(?!\w))")
 STAFF_BEFORE = re.compile(
     r"\b(?:Dr|Doctor|Nurse|Sister|Matron|Prof|Professor|consultant|colleague|HCA|physio|"
     r"porter|midwife|registrar|reg|FY1|SHO|manager|student|our|my friend|team ?mate)\.?\s*$",
     re.IGNORECASE,
 )
-STAFF_TITLE = re.compile(r"(?:Dr|Doctor|Nurse|Sister|Matron|Prof|Professor)\b", re.IGNORECASE)
+STAFF_TITLE = re.compile(r"\b(?:Dr|Doctor|Nurse|Sister|Matron|Prof|Professor)\b", re.IGNORECASE)  # 'Ward Sister' too
+# "Hi Pete, it's Rachel from the hospice": the writer giving their own name.
+SELF_INTRO = re.compile(r"\b(?:it's|it is|this is|I'm|I am|my name's|my name is)\s*$", re.IGNORECASE)
+# "(I'll call him Mr B)", 'let's call her Jean': a name the writer made up to hide the real one.
+PSEUDONYM_BEFORE = re.compile(r"\b(?:call(?:ed|ing)?|name)\s+(?:him|her|them|this\s+\w+)\s*$", re.IGNORECASE)
 PATIENT_TIED = re.compile(r"\b(?:patient|pt|bed\s*\d+|bay\s*\d+|side\s*room)\b[^.!?\n]{0,12}$", re.IGNORECASE)
 
 
-UNIT = r"(?:(?:bed|bay|side[ -]?room|cubicle|cube|ward|room)s?\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b|(?:PICU|NICU|SCBU|ICU|ITU|HDU|resus|AMU|majors|the ward|the unit)\b)"
+UNIT = (
+    r"(?:(?:bed|bay|side[ -]?room|cubicle|cube|ward|room)s?\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b|(?:PICU|NICU|SCBU|ICU|ITU|HDU|resus|AMU|majors|the ward|the unit)\b"
+    r"|[A-Z][a-z]+\s+[Ww]ard\b)"  # 'Willow Ward', 'Larch ward': wards named, not numbered
+)
 # A capitalised word in a slot where only a person fits: 'little Alfie', 'Terence in bay 4',
 # 'Sheila, 64,', "'Big Dave' from cubicle 7". The English model often tags these ORG or GPE.
 NUMBER_WORD = (
@@ -201,13 +209,17 @@ def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and span[0].is_sent_start and group not in "ce" and span[0].pos_ != "PROPN":
             continue
+        if group == "a" and match.group(0)[0].isupper() and PLACE_BEFORE.search(text_of(doc)[max(0, match.start() - 8) : match.start()]):
+            continue  # 'a walk in Little Hadley', 'out at Old Marston': a village, not a child
         words = match.group(0).lower().split()
         childlike = group == "a" and (words[0] in ("little", "baby", "wee") or len(words) > 2)
         spans.append((start, end, group == "e" or childlike))  # not 'lovely Sarah', 'poor Leanne'
     return spans
 
 
+PLACE_BEFORE = re.compile(r"\b(?:in|at|near|to|around|through)\s+$", re.IGNORECASE)
 ABBREVIATIONS = {"dr.", "mr.", "mrs.", "ms.", "st.", "prof.", "sr.", "no."}
+PERSON_AFTER = {"family", "household", "twins", "boys", "girls", "kids", "children", "sisters", "brothers"}
 
 
 def _opens_sentence(token: Token) -> bool:
@@ -230,11 +242,17 @@ def _noun_follows(doc: Doc, i: int) -> bool:
 
 
 def _names_a_thing(doc: Doc, start: int, end: int) -> bool:
-    """A one-word entity that is a service or a thing: after 'on', 'via' or 'using' ('on
-    Messenger', 'via Insta'), or after 'the' with no noun following ('the Chronicle', 'the
-    Royal'; 'the Jones family' is kept)."""
+    """A one-word entity that is a service, a thing or a place: after 'on', 'via', 'using', 'in'
+    or 'at' ('on Messenger', 'via Insta', 'in Hadley'), after 'the' with no noun following ('the
+    Chronicle', 'the Royal'; 'the Jones family' is kept), in capitals ('RICE it'), or naming the
+    kind of a common noun that follows ('Clubcard points', 'the Gazette story'; not 'Jones family')."""
     before = doc[start - 1].lower_ if start > 0 else ""
-    return before in ("on", "via", "using") or (before == "the" and not _noun_follows(doc, end))
+    word = doc[start].text
+    if before in ("on", "via", "using", "in", "at") or (before == "the" and not _noun_follows(doc, end)):
+        return True
+    if len(word) > 1 and word.isupper():
+        return True
+    return end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].lower_ not in PERSON_AFTER
 
 
 def person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
@@ -271,7 +289,8 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         (s, e, h)
         for (s, e), h in sorted(found.items())
         if not STAFF_BEFORE.search(text[max(0, s - 25) : s])
-        and not STAFF_TITLE.match(text[s:e])
+        and not STAFF_TITLE.search(text[s:e])
+        and not PSEUDONYM_BEFORE.search(text[max(0, s - 25) : s])
         and not HASHTAG_OR_HEADING.search(text[max(0, s - 40) : s])
         and not (not h and (PLACE_AFTER.match(text, e) or PLACE_NAME.search(text[s:e])))
         and not EVENT_AFTER.match(text, e)
@@ -300,8 +319,14 @@ STAFF_AFTER = re.compile(
     r"labs?|physio|education|recruitment|rostering|bank\s+office|medical\s+records|sterile\s+services|infection\s+control|"
     r"governance)\b))"
 )
-# 'Riverside Surgery', "St Aldric's": the entity itself names a place.
-PLACE_NAME = re.compile(r"^(?:St|St\.|Saint)\s|\s(?:Hospital|Infirmary|Surgery|Practice|Clinic|Centre|Hospice|Trust|School|Academy)$")
+STREET_WORDS = "Road|Rd|Street|St|Close|Lane|Avenue|Ave|Drive|Court|Crescent|Way|Place|Gardens|Terrace|Grove|Row|Walk|Estate|Mews"
+STREET = rf"(?:{STREET_WORDS})\b"
+# 'Riverside Surgery', "St Aldric's", 'Mill Lane': the entity itself names a place.
+PLACE_NAME = re.compile(
+    r"^(?:St|St\.|Saint)\s|\s(?:Hospital|Infirmary|Surgery|Practice|Clinic|Centre|Hospice|Trust|School|Academy|" + STREET_WORDS + r")$"
+)
+# 'Mrs Okafor from Elm Close', 'Brenda, 14 Mill St': a name with where the person lives.
+HOME_AFTER = re.compile(r",?\s+(?:(?:from|of|on|at|in|who\s+lives\s+(?:on|at|in))\s+)?(?:\d{1,4}\s+)?(?:[A-Z][a-z]+\s+){1,2}" + STREET)
 FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
 AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,|\s*\(\s*(?:aged\s*)?\d{1,2}[^)]{0,8}\)")
 
@@ -310,6 +335,10 @@ AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,|\s*\(\s*(?:aged\s*)?\d{1,2}[^)]{0,
 def _own_condition() -> re.Pattern[str]:
     """'his liver transplant', 'her stroke': a condition that belongs to the person named."""
     return re.compile(r"\b(?:his|her|their)\s+(?:\w+\s+){0,2}?" + lexicon_regex("conditions").pattern, re.IGNORECASE)
+
+
+def _care_in_draft(doc: Doc) -> bool:
+    return doc_has_term(doc, "care-strong") or doc_has_term(doc, "care-weak")
 
 
 def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
@@ -337,7 +366,8 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             PATIENT_TIED.search(before) is not None
             or re.match(r"\s+(?:in|on|from)\s+" + UNIT, after) is not None
             or (AGE_APPOSITION.match(after) is not None and (weak or strong))
-            or (CARE_PLACE_AFTER.match(text, end) is not None and not staff)  # 'Gary from the day centre', not 'from our ward'
+            or (CARE_PLACE_AFTER.match(text, end) is not None and not staff and not SELF_INTRO.search(before))  # 'Gary from the day centre', not 'from our ward' or "it's Rachel from the hospice"
+            or (HOME_AFTER.match(text, end) is not None and not staff and _care_in_draft(doc))
         )
         if tied or (strong and not staff):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"
