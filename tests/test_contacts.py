@@ -18,6 +18,7 @@ from conftest import categories
     "Pop your address and phone number in the comments to get a free sample",
     "So sorry about the wait, inbox me your dad's NHS number and I'll chase it",
     "Youth club Q&A tonight! Drop your age and where you live below and I'll message you",
+    "RT @EastmereNHS: phones are down, bear with us - or just ring me on 07912 345678 if it's urgent",
 ])
 def test_positives(checker, text: str) -> None:
     assert "contact-details" in categories(checker(text))
@@ -36,6 +37,8 @@ def test_positives(checker, text: str) -> None:
     ("PALS can help: pals@example.nhs.uk", {}),
     ("My daughter's date of birth is on the same day as my mum's, what are the odds", {}),
     ("Don't ever post your mum's NHS number online, even in a closed group", {}),
+    ("Worried about something at work? Our Speak Up guardian is on speakup@northvale.nhs.uk, in confidence", {}),
+    ("RT @EastmereNHS: Our phone lines are down. For anything urgent please ring 01632 960 884 until further notice", {}),
 ])
 def test_hard_negatives(checker, text: str, meta: dict) -> None:
     assert "contact-details" not in categories(checker(text, **meta))

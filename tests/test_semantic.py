@@ -236,6 +236,7 @@ def test_look_alikes_of_slurs_secrets_and_befriending(checker) -> None:
     assert "offensive-conduct" in categories(checker("Same frequent flyers in majors every Saturday, wasting our time as usual"))
     assert "confidential-information" not in categories(checker("Struggling at work? Our wellbeing champions will talk in confidence, no judgement."))
     assert "confidential-information" in categories(checker("My manager told me in confidence that outpatients is moving to the new site in spring and half the clerks are going"))
+    assert "confidential-information" not in categories(checker("Our Freedom to Speak Up guardians are there for every member of staff, in confidence. October is Speak Up month."))
     reminder = "Staff reminder: please do not add patients as friends on your personal accounts. Point them to our official page if they want to keep in touch."
     assert "patient-relationship" not in categories(checker(reminder, account="official"))
     assert "patient-relationship" in categories(checker("My lovely patient from bay 2 added me on Facebook and we're meeting for coffee next week"))

@@ -161,3 +161,20 @@ def is_compound(token: Any) -> bool:
         return token.dep_ == "compound"
     nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
     return nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and token.pos_ in ("NOUN", "PROPN")
+
+
+# A retweet of an NHS body's account ('RT @EastmereNHS: ...'): its words run to the end of the
+# line or to a dash that starts the sharer's own comment.
+RETWEET = re.compile(r"\b(?:RT|QT)\s*:?\s*@\w*(?:nhs|trust|hosp|health|ambulance)\w*\s*:?", re.IGNORECASE)
+OWN_COMMENT = re.compile(r"\s(?:—|–|--|-)\s|\n")
+
+
+def retweet_end(text: str, retweet: re.Match) -> int:
+    """Where the words of `retweet` end: at the sharer's own comment, else at the end of text."""
+    comment = OWN_COMMENT.search(text, retweet.end())
+    return comment.start() if comment else len(text)
+
+
+def in_official_retweet(text: str, start: int) -> bool:
+    """Whether the character at `start` is in words passed on from an NHS body's retweet."""
+    return any(r.end() <= start < retweet_end(text, r) for r in RETWEET.finditer(text, 0, start + 1))

@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc
 
-from postcheck.detectors.base import DetectorContext, has_term, hit, in_url, is_official, text_of
+from postcheck.detectors.base import DetectorContext, has_term, hit, in_official_retweet, in_url, is_official, text_of
 from postcheck.detectors.fold import fold, span_of
 from postcheck.model import Hit
 from postcheck.ruleset import Rule
@@ -17,7 +17,8 @@ ROLE_MAILBOX = re.compile(
     r"^(?:press|pressoffice|press\.office|media|comms|communications|pals|info|enquiries|"
     r"contact|hello|help|helpdesk|servicedesk|feedback|complaints|recruitment|careers|jobs|"
     r"volunteering|fundraising|charity|research|admin|office|reception|switchboard|"
-    r"socialmedia|digital|web|foi|dpo|ig|privacy|patient\.?experience|bookings?|appointments)"
+    r"socialmedia|digital|web|foi|dpo|ig|privacy|patient\.?experience|bookings?|appointments|"
+    r"speakup|speak\.?up|freedomtospeakup|ftsu|guardian)"
     r"(?:[._-][\w.-]*)?@",
     re.IGNORECASE,
 )
@@ -66,7 +67,7 @@ def detect_phone(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     for match in matcher:
         start, end = match.start, match.end
         raw = match.raw_string.lstrip("(")
-        if not raw.startswith(("0", "+")) or len(_digits(raw)) < 10 or in_url(text, start, end):
+        if not raw.startswith(("0", "+")) or len(_digits(raw)) < 10 or in_url(text, start, end) or in_official_retweet(text, start):
             continue
         national = "0" + str(match.number.national_number) if match.number.country_code == 44 else str(match.number.national_number)
         if national in official_phones or _digits(match.raw_string) in official_phones:

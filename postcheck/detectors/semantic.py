@@ -38,7 +38,19 @@ from typing import Any
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from postcheck.detectors.base import DetectorContext, cached, consent_recorded, doc_has_term, has_term, hit, is_official, text_of
+from postcheck.detectors.base import (
+    RETWEET,
+    DetectorContext,
+    cached,
+    consent_recorded,
+    doc_has_term,
+    has_term,
+    hit,
+    in_official_retweet,
+    is_official,
+    retweet_end,
+    text_of,
+)
 from postcheck.errors import PostcheckError
 from postcheck.model import Hit
 from postcheck.detectors.filing import (  # noqa: F401  (the pattern helpers are used and tested through this module)
@@ -286,22 +298,10 @@ OFFICIAL_SOURCE = re.compile(
     r"|\b(?:trust|hospital|nhs|ambulance service)(?:'s|’s)\s+(?:own\s+)?(?:updates?|statements?|website|page|account|post|announcement)\b",
     re.IGNORECASE,
 )
-# A retweet of an NHS body's account ('RT @EastmereNHS: ...'): its words run to the end of the
-# line or to a dash that starts the sharer's own comment.
-RETWEET = re.compile(r"\b(?:RT|QT)\s*:?\s*@\w*(?:nhs|trust|hosp|health|ambulance)\w*\s*:?", re.IGNORECASE)
-OWN_COMMENT = re.compile(r"\s(?:—|–|--|-)\s|\n")
-
-
-def _retweet_end(text: str, retweet: re.Match) -> int:
-    """Where the words of `retweet` end: at the sharer's own comment, else at the end of text."""
-    comment = OWN_COMMENT.search(text, retweet.end())
-    return comment.start() if comment else len(text)
-
-
 def _passes_on_official(text: str, sentence: Span, start: int) -> bool:
     """The match is in words passed on from the official channel: inside a retweet of an NHS
     body, or in a sentence that points readers to the official update."""
-    if any(r.end() <= start < _retweet_end(text, r) for r in RETWEET.finditer(text, 0, start + 1)):
+    if in_official_retweet(text, start):
         return True
     return OFFICIAL_SOURCE.search(sentence.text) is not None
 
@@ -315,7 +315,7 @@ def _shares_official(text: str, ctx: DetectorContext) -> bool:
         return True
     bare = text.strip()
     retweet = RETWEET.match(bare)
-    return retweet is not None and _retweet_end(bare, retweet) == len(bare)
+    return retweet is not None and retweet_end(bare, retweet) == len(bare)
 
 
 ASKS_FOR_SELF = re.compile(r"\b(?:I|me|my|I'm|I've|I'd|im)\b", re.IGNORECASE)
