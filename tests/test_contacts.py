@@ -38,6 +38,8 @@ def test_positives(checker, text: str) -> None:
     ("My daughter's date of birth is on the same day as my mum's, what are the odds", {}),
     ("Don't ever post your mum's NHS number online, even in a closed group", {}),
     ("Worried about something at work? Our Speak Up guardian is on speakup@northvale.nhs.uk, in confidence", {}),
+    ("School nurse drop-ins every Tuesday, or text our school nursing line on 07700 900123", {"account": "official"}),
+    ("I can't comment on that, please contact the communications team at Eastmere on 01632 960 100", {}),
     ("RT @EastmereNHS: Our phone lines are down. For anything urgent please ring 01632 960 884 until further notice", {}),
 ])
 def test_hard_negatives(checker, text: str, meta: dict) -> None:

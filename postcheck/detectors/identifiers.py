@@ -252,7 +252,13 @@ def _names_a_thing(doc: Doc, start: int, end: int) -> bool:
         return True
     if len(word) > 1 and word.isupper():
         return True
-    return end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].lower_ not in PERSON_AFTER
+    following = doc[end] if end < len(doc) else None
+    return (
+        following is not None
+        and following.pos_ == "NOUN"
+        and following.lower_ not in PERSON_AFTER
+        and following.ent_type_ not in ("DATE", "TIME")  # 'Discharged Doris today'
+    )
 
 
 def person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
