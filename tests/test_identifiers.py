@@ -70,6 +70,7 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Lovely walk in Little Hadley after nights, then straight to bed before my next shift",
     "Some personal news: I've been appointed Ward Sister on Elm Ward, starting in July. Proud!",
     "A regular of ours (I'll call him Mr B) came in for his usual prescription and we had a chat about cricket",
+    "Bonfire Night on the ward: sparklers banned, so the HCAs made fireworks out of tinsel and a torch",
     "Hi Pete, it's Rachel from the hospice. The bereavement group meets on Thursdays if you'd like to come along",
 ])
 def test_hard_negatives(checker, text: str) -> None:

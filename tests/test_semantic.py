@@ -142,6 +142,8 @@ HARD_NEGATIVES = [
     "Major incident declared at my sister's hen do: the limo has a flat tyre and the prosecco is warm. Send help.",
     "Careful: a Facebook page using the hospital logo is offering staff free parking permits for a fee. Not us. I've reported it.",
     "A lad I looked after on the unit last year found me on Instagram. Told him we can't be mates online and sent him the ward's email instead.",
+    "a patient's son slid into my DMs after visiting hours. block and move on ladies",
+    "mum of one of my paeds patients keeps commenting 'hey gorgeous' on my pics. removed her as a follower and made my account private",
 ]
 
 

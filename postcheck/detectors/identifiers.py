@@ -300,6 +300,7 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         and not HASHTAG_OR_HEADING.search(text[max(0, s - 40) : s])
         and not (not h and (PLACE_AFTER.match(text, e) or PLACE_NAME.search(text[s:e])))
         and not EVENT_AFTER.match(text, e)
+        and not EVENT_NAME.search(text[s:e])
         and not STAFF_AFTER.match(text, e)
     ]
 
@@ -317,6 +318,7 @@ CARE_PLACE_AFTER = re.compile(
     re.IGNORECASE,
 )
 # 'Baby Loss Awareness Week', 'Dementia Action Month': a campaign or an event, not a person.
+EVENT_NAME = re.compile(r"\s(?:Night|Eve|Day|Week|Month|Party|Festival|Awards?)$")  # 'Burns Night on the ward'
 EVENT_AFTER = re.compile(r"(?:\s+[A-Z][a-z]+){0,2}\s+(?:Week|Month|Day|Appeal|Campaign|Awards?|Festival)\b")
 # 'Colin from estates', 'Priya in HR': a colleague named by their department.
 STAFF_AFTER = re.compile(
