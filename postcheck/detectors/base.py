@@ -122,6 +122,11 @@ def doc_has_term(doc: Doc, lexicon_name: str) -> bool:
     return cached(doc, f"has:{lexicon_name}", lambda: has_term(text_of(doc), lexicon_name))
 
 
+def describes_care(doc: Doc) -> bool:
+    """Whether the draft has words of care anywhere (care-strong or care-weak)."""
+    return doc_has_term(doc, "care-strong") or doc_has_term(doc, "care-weak")
+
+
 def in_url(text: str, start: int, end: int) -> bool:
     return any(m.start() <= start and end <= m.end() for m in URL.finditer(text))
 

@@ -12,6 +12,7 @@ from postcheck.detectors.base import (
     acts_as_subject,
     cached,
     consent_recorded,
+    describes_care,
     doc_has_term,
     has_term,
     hit,
@@ -345,10 +346,6 @@ def _own_condition() -> re.Pattern[str]:
     return re.compile(r"\b(?:his|her|their)\s+(?:\w+\s+){0,2}?" + lexicon_regex("conditions").pattern, re.IGNORECASE)
 
 
-def _care_in_draft(doc: Doc) -> bool:
-    return doc_has_term(doc, "care-strong") or doc_has_term(doc, "care-weak")
-
-
 def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """A name in a care context. On an official account whose draft records the person's
     consent ('Jo asked us to share her story') the name is reported for information only: a
@@ -375,7 +372,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             or re.match(r"\s+(?:in|on|from)\s+" + UNIT, after) is not None
             or (AGE_APPOSITION.match(after) is not None and (weak or strong))
             or (CARE_PLACE_AFTER.match(text, end) is not None and not staff and not SELF_INTRO.search(before))  # 'Gary from the day centre', not 'from our ward' or "it's Rachel from the hospice"
-            or (HOME_AFTER.match(text, end) is not None and not staff and _care_in_draft(doc))
+            or (HOME_AFTER.match(text, end) is not None and not staff and describes_care(doc))
         )
         if tied or (strong and not staff):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"

@@ -10,6 +10,7 @@ from postcheck.detectors.base import (
     DetectorContext,
     acts_as_subject,
     cached,
+    describes_care,
     doc_has_term,
     has_term,
     hit,
@@ -153,8 +154,7 @@ def detect_identified_patient(doc: Doc, rule: Rule, ctx: DetectorContext) -> lis
     identified = _identified_people(doc)
     numbered = any(h["rule"] in NUMBER_RULES for h in doc._.postcheck_hits or [] if (h["start"], h["end"]) in identified)
     described = numbered or (
-        doc_has_term(doc, "care-strong")
-        or doc_has_term(doc, "care-weak")
+        describes_care(doc)
         or doc_has_term(doc, "conditions")
         or BEHAVIOUR.search(text_of(doc)) is not None
     )
