@@ -72,6 +72,10 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "A regular of ours (I'll call him Mr B) came in for his usual prescription and we had a chat about cricket",
     "Bonfire Night on the ward: sparklers banned, so the HCAs made fireworks out of tinsel and a torch",
     "Hi Pete, it's Rachel from the hospice. The bereavement group meets on Thursdays if you'd like to come along",
+    "Our maternity team have just been awarded Baby Friendly status, so proud of every midwife",
+    "Cake sale on Friday for the Little Stars fund, all proceeds to the children's ward playroom",
+    "Welcome to the team Josh, 23, our newest HCA on the respiratory ward!",
+    "The radiator by bay 6 finally got fixed. We had a leak there for months. The maintenance lads named the bucket, its name is Derek.",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))
@@ -92,6 +96,10 @@ def test_hard_negatives(checker, text: str) -> None:
     ("Mr P.J. Donnelly, admitted last night with chest pain, has no next of kin listed, can anyone help", "identifiers.patient-name"),
     ("guess who rang the surgery about her ulcer dressing again, Mrs Adeyemi from Orchard Close 🙄", "identifiers.patient-name"),
     ("Does anyone know Callum on Rowan Ward? Lost his number after his femur op, want to take him to the footie", "identifiers.patient-name"),
+    ("Massive well done to Kacey, 11, one of the young people we support in care, who read in assembly today", "identifiers.patient-name"),
+    ("Congratulations to Priya and Dan on the safe arrival of baby Willow-Grace at the birth centre last night", "identifiers.patient-name"),
+    ("A gentleman on my supported living round, no family at all. His name's Lionel and he turned 90 on Sunday with just me and a cupcake", "identifiers.patient-name"),
+    ("Popped in to see my favourite resident at Oakfield today. Winifred, 96, still beats me at rummy every time", "identifiers.patient-name"),
 ])
 def test_other_identifiers(checker, text: str, rule: str) -> None:
     assert rule in {f.rule for f in checker(text).findings if f.severity == "block"}

@@ -163,11 +163,12 @@ NUMBER_WORD = (
     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 )
 SLOT_NAME = re.compile(
-    r"(?:\b(?i:little|baby|wee|young|old|lovely|poor)\s+(?:(?i:warrior|fighter|superstar|star|man|lady|miracle|prince|princess|trooper|soldier)\s+)?(?P<a>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b"
+    r"(?:\b(?i:little|tiny|baby|wee|young|old|lovely|poor)\s+(?:(?i:warrior|fighter|superstar|star|man|lady|miracle|prince|princess|trooper|soldier)\s+)?(?P<a>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b"
     r"|(?P<b>\b[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})?)(?=\s+(?:in|on|from|at)\s+" + UNIT + r")"
-    r"|(?P<c>\b[A-Z][a-z]{2,}),\s*(?:\d{1,3}|(?i:aged)\s+(?:\d{1,3}|" + NUMBER_WORD + r"))\s*,"
+    r"|(?P<c>(?<![\w-])[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?),\s*(?:\d{1,3}|(?i:aged)\s+(?:\d{1,3}|" + NUMBER_WORD + r"))\s*,"
     r"|(?P<e>\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\s*\(\s*(?:aged\s*)?\d{1,2}\s*(?:yo|y/o|yrs|months|mo|weeks)?\s*\)"
-    r"|['\u2018\u201c\"](?P<d>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['\u2019\u201d\"]\s+(?:from|in|on)\s+" + UNIT + r")"
+    r"|['\u2018\u201c\"](?P<d>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['\u2019\u201d\"]\s+(?:from|in|on)\s+" + UNIT
+    + r"|\b(?i:(?:his|her|their)\s+name(?:'s|\s+is|\s+was)|(?:he|she)(?:'s|\s+is)\s+called)\s+(?P<f>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b)"
 )
 
 
@@ -203,17 +204,19 @@ def _slot_names(doc: Doc) -> list[tuple[int, int, bool]]:
     'Jayden (10)'), which then counts like an honorific."""
     spans = []
     for match in SLOT_NAME.finditer(text_of(doc)):
-        group = next(g for g in "abcde" if match.group(g))
+        group = next(g for g in "abcdef" if match.group(g))
         start, end = match.span(group)
-        if _not_name(match.group(group)):
-            continue
+        if _not_name(match.group(group)) or (group == "f" and match.group(group).split("-")[0].lower() not in _given_name_words()):
+            continue  # "he's called Crash" (a cactus)
         span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and span[0].is_sent_start and group not in "ce" and span[0].pos_ != "PROPN":
+        if span is not None and span[0].is_sent_start and group not in "cef" and span[0].pos_ != "PROPN":
             continue
         if group == "a" and match.group(0)[0].isupper() and PLACE_BEFORE.search(text_of(doc)[max(0, match.start() - 8) : match.start()]):
             continue  # 'a walk in Little Hadley', 'out at Old Marston': a village, not a child
+        if group == "a" and span is not None and _noun_follows_plainly(doc, span.end):
+            continue  # 'Baby Friendly accreditation', 'the Little Feet charity': a name of a thing
         words = match.group(0).lower().split()
-        childlike = group == "a" and (words[0] in ("little", "baby", "wee") or len(words) > 2)
+        childlike = group == "a" and (words[0] in ("little", "tiny", "baby", "wee") or len(words) > 2)
         spans.append((start, end, group == "e" or childlike))  # not 'lovely Sarah', 'poor Leanne'
     return spans
 
@@ -242,6 +245,18 @@ def _noun_follows(doc: Doc, i: int) -> bool:
     return i < len(doc) and doc[i].pos_ in ("NOUN", "PROPN")
 
 
+def _noun_follows_plainly(doc: Doc, i: int) -> bool:
+    """A common noun at `i` that names the kind of what comes before ('Clubcard points'), not a
+    family ('Jones family') or a time ('Discharged Doris today')."""
+    following = doc[i] if i < len(doc) else None
+    return (
+        following is not None
+        and following.pos_ == "NOUN"
+        and following.lower_ not in PERSON_AFTER
+        and following.ent_type_ not in ("DATE", "TIME")
+    )
+
+
 def _names_a_thing(doc: Doc, start: int, end: int) -> bool:
     """A one-word entity that is a service, a thing or a place: after 'on', 'via', 'using', 'in'
     or 'at' ('on Messenger', 'via Insta', 'in Hadley'), after 'the' with no noun following ('the
@@ -253,13 +268,50 @@ def _names_a_thing(doc: Doc, start: int, end: int) -> bool:
         return True
     if len(word) > 1 and word.isupper():
         return True
-    following = doc[end] if end < len(doc) else None
-    return (
-        following is not None
-        and following.pos_ == "NOUN"
-        and following.lower_ not in PERSON_AFTER
-        and following.ent_type_ not in ("DATE", "TIME")  # 'Discharged Doris today'
-    )
+    return _noun_follows_plainly(doc, end)
+
+
+# Capitalised words after a given name that make it the name of a place or a thing ('Holly Ward').
+NAMED_THING = {
+    "ward", "wards", "unit", "house", "suite", "centre", "center", "lodge", "court", "road", "street", "st", "lane",
+    "close", "avenue", "drive", "hospital", "hospice", "surgery", "clinic", "school", "academy", "college", "park",
+    "garden", "gardens", "cottage", "way", "hall", "building", "block", "wing", "theatre", "trust", "foundation",
+    "fund", "appeal", "charity", "group", "team", "award", "awards", "day", "week", "month", "room", "bay",
+}
+
+
+VOCATIVE = re.compile(r"(?:^|\b(?:hi|hey|hiya|dear|morning|thanks|cheers|sorry)\s+|@)$", re.IGNORECASE)
+APPOSITIVE_ROLE = re.compile(r",\s+(?:our|my|your)\s+", re.IGNORECASE)
+
+
+def _given_names(doc: Doc) -> list[tuple[int, int]]:
+    """Token spans (start, end) of common given names the English model did not tag PERSON:
+    capitalised, not opening a sentence, not naming a place or thing, with a following
+    capitalised surname when there is one ('Darren Pollitt')."""
+    names = _given_name_words()
+    found = []
+    for token in doc:
+        if not (token.is_alpha and token.text[0].isupper() and not token.text.isupper() and token.lower_ in names):
+            continue
+        if token.ent_type_ == "PERSON" or _opens_sentence(token):
+            continue
+        end = token.i + 1
+        following = doc[end] if end < len(doc) else None
+        if following is not None and following.is_alpha and following.text[0].isupper():
+            if following.lower_ in NAMED_THING or _not_name(following.text):
+                continue  # 'Holly Ward', 'Rose Cottage', 'Olivia Tuesday'
+            end += 1
+        if VOCATIVE.search(doc.text[max(0, token.idx - 12) : token.idx]) or APPOSITIVE_ROLE.match(doc.text, doc[end - 1].idx + len(doc[end - 1].text)):
+            continue  # 'Hi Priya,' (the reader), 'Priya, our new Guardian' (a colleague)
+        if _names_a_thing(doc, token.i, end) or (token.i > 1 and doc[token.i - 1].lower_ == "of" and doc[token.i - 2].text[:1].isupper()):
+            continue  # 'the Gospel of John', 'Duke of Edinburgh'
+        found.append((token.i, end))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _given_name_words() -> frozenset[str]:
+    return lexicon_words("given-names")
 
 
 def person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
@@ -290,12 +342,35 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
             continue
         span = (ent.start_char, ent.end_char)
         if not any(s <= span[0] and span[1] <= e for s, e in found):
-            found[span] = False
-    text = text_of(doc)
-    return [
-        (s, e, h)
-        for (s, e), h in sorted(found.items())
-        if not STAFF_BEFORE.search(text[max(0, s - 25) : s])
+            inside = [key for key in found if span[0] <= key[0] and key[1] <= span[1]]  # 'Marsh, 13,' in 'Kayden Marsh'
+            found[span] = any(found.pop(key) for key in inside)
+    return [(s, e, h) for (s, e), h in sorted(found.items()) if _may_be_person(text_of(doc), s, e, h)]
+
+
+def listed_names(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of given names that person_candidates does not hold (the English model
+    missed them): weaker evidence of a person, so the patient-name rule needs more than a care
+    word beside them. None in a draft about a training manikin."""
+
+    def compute() -> list[tuple[int, int]]:
+        if doc_has_term(doc, "simulation-cues"):
+            return []
+        people = person_candidates(doc)
+        found = []
+        for start, end in _given_names(doc):
+            span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+            if not any(s < span[1] and span[0] < e for s, e, _ in people) and _may_be_person(text_of(doc), *span, False):
+                found.append(span)
+        return found
+
+    return cached(doc, "listed-names", compute)
+
+
+def _may_be_person(text: str, s: int, e: int, h: bool) -> bool:
+    """A candidate name at text[s:e] (h: with an honorific or in a sure slot) that is not a
+    colleague by title, a pseudonym, a hashtag, a place, an event or a named department's staff."""
+    return bool(
+        not STAFF_BEFORE.search(text[max(0, s - 25) : s])
         and not STAFF_TITLE.search(text[s:e])
         and not PSEUDONYM_BEFORE.search(text[max(0, s - 25) : s])
         and not HASHTAG_OR_HEADING.search(text[max(0, s - 40) : s])
@@ -303,7 +378,8 @@ def _person_candidates(doc: Doc) -> list[tuple[int, int, bool]]:
         and not EVENT_AFTER.match(text, e)
         and not EVENT_NAME.search(text[s:e])
         and not STAFF_AFTER.match(text, e)
-    ]
+        and not ROLE_AFTER.match(text, e)
+    )
 
 
 # '#ChooseWell', '# Nights': a hashtag or a markdown heading, not a name.
@@ -328,6 +404,11 @@ STAFF_AFTER = re.compile(
     r"labs?|physio|education|recruitment|rostering|bank\s+office|medical\s+records|sterile\s+services|infection\s+control|"
     r"governance)\b))"
 )
+# 'Dan the para', 'Tom the porter': a name with the person's job.
+ROLE_AFTER = re.compile(
+    r"\s+the\s+(?:para(?:medic)?|porter|nurse|HCA|midwife|physio|doc(?:tor)?|reg|cleaner|receptionist|chaplain|volunteer|pharmacist|paramedic|sister|matron)\b",
+    re.IGNORECASE,
+)
 STREET_WORDS = "Road|Rd|Street|St|Close|Lane|Avenue|Ave|Drive|Court|Crescent|Way|Place|Gardens|Terrace|Grove|Row|Walk|Estate|Mews"
 STREET = rf"(?:{STREET_WORDS})\b"
 # 'Riverside Surgery', "St Aldric's", 'Mill Lane': the entity itself names a place.
@@ -337,6 +418,18 @@ PLACE_NAME = re.compile(
 # 'Mrs Okafor from Elm Close', 'Brenda, 14 Mill St': a name with where the person lives.
 HOME_AFTER = re.compile(r",?\s+(?:(?:from|of|on|at|in|who\s+lives\s+(?:on|at|in))\s+)?(?:\d{1,4}\s+)?(?:[A-Z][a-z]+\s+){1,2}" + STREET)
 FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
+# 'Tyler, 14,', 'Becky, she's 31', 'Alfie (4)': an age given beside a name (not
+# 'Marcia, 30 years today' or 'for Mind, 24 hours of silence').
+AGE_BESIDE = re.compile(r"\s*(?:,\s*(?:(?:he|she)(?:'s|\s+is)\s+|aged\s+)?|\(\s*(?:aged\s*)?)(?P<age>\d{1,3})(?=\s*(?:[,;)!?\n-]|\.(?!\d)|$|(?:years?|yrs?)\s+old\b|y/?o\b|(?:months?|weeks?)\b(?!\s+(?:ago|later))|(?:and|who|with|is|was|has|had|from|in|on|at|today|now)\b))", re.IGNORECASE)
+CHILD_BEFORE = re.compile(r"\b(?:little|tiny|baby|wee)\s*$", re.IGNORECASE)
+# Children who are not cared for: young volunteers, students, the writer's or a colleague's own.
+CHILD_NOT_CARED_FOR = re.compile(
+    r"\b(?:volunteers?|cadets?|apprentices?|work experience|mummy|daddy|(?:grand)?(?:daughter|son)s?|nieces?|nephews?|"
+    r"my\s+(?:little\s+)?(?:girl|boy|lad|kids?|children))\b",
+    re.IGNORECASE,
+)
+# 'her name's Joanne', 'this is Jodie', 'meet Arthur', 'baby Ellie-Mae': a person introduced.
+INTRODUCED = re.compile(r"\b(?:(?:his|her|their)\s+name(?:'s|\s+is|\s+was)|(?:he|she)(?:'s|\s+is)\s+called|this\s+is|meet|little|tiny|baby|wee)\s*$", re.IGNORECASE)
 AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,|\s*\(\s*(?:aged\s*)?\d{1,2}[^)]{0,8}\)")
 
 
@@ -346,6 +439,25 @@ def _own_condition() -> re.Pattern[str]:
     return re.compile(r"\b(?:his|her|their)\s+(?:\w+\s+){0,2}?" + lexicon_regex("conditions").pattern, re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _own_care() -> re.Pattern[str]:
+    """'her discharge', 'his surgery': an episode of care that belongs to someone."""
+    return re.compile(r"\b(?:his|her|their)\s+(?:\w+\s+){0,2}?" + lexicon_regex("care-strong").pattern, re.IGNORECASE)
+
+
+def _cared_for_near(doc: Doc, text: str, start: int, end: int, child: bool = False) -> bool:
+    """Words of care, a condition or social care within the sentence from `start` to `end` and
+    the sentences either side ('a vulnerable lady with a learning disability. Her name's
+    Joanne'; not a bucket named Gerald two sentences after a leak over bay 2). A child there
+    must not be a volunteer or someone's own ('Lily (6) drew what mummy does at work')."""
+    before = sentence_span(doc, max(0, start - 2), max(0, start - 1))[0] if start > 0 else start
+    after = sentence_span(doc, end + 1, end + 2)[1] if end + 1 < len(text) else end
+    near = text[before:after]
+    if child and (CHILD_NOT_CARED_FOR.search(near) or has_term(near, "pi-own-family")):
+        return False
+    return any(has_term(near, name) for name in ("care-strong", "care-weak", "conditions", "pid-cared-for"))
+
+
 def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """A name in a care context. On an official account whose draft records the person's
     consent ('Jo asked us to share her story') the name is reported for information only: a
@@ -353,7 +465,8 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     text = text_of(doc)
     consented = "info" if is_official(doc) and consent_recorded(doc) else None
     hits = []
-    for start, end, honorific in person_candidates(doc):
+    listed = listed_names(doc)
+    for start, end, honorific in person_candidates(doc) + [(s, e, False) for s, e in listed]:
         before = text[max(0, start - 25) : start]
         s_start, s_end = sentence_span(doc, start, end)
         sentence = text[s_start:s_end]
@@ -367,14 +480,20 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         strong = has_term(sentence, "care-strong") or _own_condition().search(sentence) is not None
         weak = has_term(sentence, "care-weak")
         staff = has_term(own, "staff-cues") and _own_condition().search(sentence) is None
+        weakly_named = (start, end) in listed  # staff are 'Jade on AMU' and 'Kayleigh from the stroke unit' as often as patients
+        age = AGE_BESIDE.match(text, end)
+        # 'Tyler, 14,', 'baby Ellie-Mae': a child, whom no welcome or congratulations makes a colleague
+        child = CHILD_BEFORE.search(before) is not None or (age is not None and int(age.group("age")) < 18)
+        introduced = age is not None or INTRODUCED.search(before) is not None
         tied = (
             PATIENT_TIED.search(before) is not None
-            or re.match(r"\s+(?:in|on|from)\s+" + UNIT, after) is not None
-            or (AGE_APPOSITION.match(after) is not None and (weak or strong))
-            or (CARE_PLACE_AFTER.match(text, end) is not None and not staff and not SELF_INTRO.search(before))  # 'Gary from the day centre', not 'from our ward' or "it's Rachel from the hospice"
+            or (re.match(r"\s+(?:in|on|from)\s+" + UNIT, after) is not None and not weakly_named)
+            or (AGE_APPOSITION.match(after) is not None and (weak or strong) and (child or not staff))
+            or (CARE_PLACE_AFTER.match(text, end) is not None and not staff and not weakly_named and not SELF_INTRO.search(before))  # 'Gary from the day centre', not 'from our ward' or "it's Rachel from the hospice"
             or (HOME_AFTER.match(text, end) is not None and not staff and describes_care(doc))
+            or (introduced and (not staff or child) and _cared_for_near(doc, text, s_start, s_end, child))
         )
-        if tied or (strong and not staff):
+        if tied or (strong and not staff and (not weakly_named or _own_care().search(sentence) is not None)):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"
             hits.append(hit(rule, start, end, 0.9 if honorific or tied else 0.8, why, cap=consented))
         elif honorific and weak and not staff:
