@@ -19,6 +19,9 @@ from conftest import categories
     "So sorry about the wait, inbox me your dad's NHS number and I'll chase it",
     "Youth club Q&A tonight! Drop your age and where you live below and I'll message you",
     "RT @EastmereNHS: phones are down, bear with us - or just ring me on 07912 345678 if it's urgent",
+    "To check what went wrong, please reply here with the patient's surname, date of birth and the day you came in",
+    "Sixth formers! Want work experience on the wards? Comment your first name, age and college below and we'll be in touch",
+    "Bored at home after your op? DM me your snapchat and I'll add you, we can chat",
 ])
 def test_positives(checker, text: str) -> None:
     assert "contact-details" in categories(checker(text))
@@ -41,6 +44,10 @@ def test_positives(checker, text: str) -> None:
     ("School nurse drop-ins every Tuesday, or text our school nursing line on 07700 900123", {"account": "official"}),
     ("I can't comment on that, please contact the communications team at Eastmere on 01632 960 100", {}),
     ("RT @EastmereNHS: Our phone lines are down. For anything urgent please ring 01632 960 884 until further notice", {}),
+    ("So sorry to hear this, Lena. Please send us a direct message with your contact details and the patient experience team will call you", {"account": "official"}),
+    ("When the regulars give their address as 'the car park behind Lidl' you know it's going to be a long night", {}),
+    ("Reminder: bring your name badge, ID and a pen to induction on Monday", {}),
+    ("Tell your mum her name and date of birth go on every form, the receptionist will help", {}),
 ])
 def test_hard_negatives(checker, text: str, meta: dict) -> None:
     assert "contact-details" not in categories(checker(text, **meta))

@@ -88,7 +88,8 @@ def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
 
     params: patterns, weak_patterns, extra (name of a DetectorContext field holding more
     patterns), needs (a regular expression every pattern's match contains: where the draft has
-    no match of it, no pattern is tried), context (lexicon names), window, suppress (lexicon names), suppress_before
+    no match of it, no pattern is tried), context (lexicon names), window, suppress (lexicon names),
+    suppress_official (lexicon names that silence a match only on an official account), suppress_before
     (regex on the text just before), negation (drop when negated), questions (drop in a
     question), skip_official, case_sensitive, confidence.
     """
@@ -115,6 +116,8 @@ def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
                 whole_start, whole_end = match.span()
                 around = window(text, whole_start, whole_end, size)
                 if any(has_term(around, name) for name in p.get("suppress", [])):
+                    continue
+                if is_official(doc) and any(has_term(around, name) for name in p.get("suppress_official", [])):
                     continue
                 before = p.get("suppress_before")
                 if before and _compiled(before).search(text[max(0, whole_start - 40) : whole_start]):
