@@ -144,6 +144,8 @@ HARD_NEGATIVES = [
     "A lad I looked after on the unit last year found me on Instagram. Told him we can't be mates online and sent him the ward's email instead.",
     "a patient's son slid into my DMs after visiting hours. block and move on ladies",
     "mum of one of my paeds patients keeps commenting 'hey gorgeous' on my pics. removed her as a follower and made my account private",
+    "Found the old photos of my grandad in his RAF uniform, pics below, he'd have been 100 today",
+    "Me deciding whether to swipe right on the guy whose pics are all in a gym mirror 🤔 dating on nights is hard",
 ]
 
 
