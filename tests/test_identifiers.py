@@ -75,6 +75,7 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Our maternity team have just been awarded Baby Friendly status, so proud of every midwife",
     "Cake sale on Friday for the Little Stars fund, all proceeds to the children's ward playroom",
     "Welcome to the team Josh, 23, our newest HCA on the respiratory ward!",
+    "The nurses on Ward 9 were brilliant with my nan in March, she still talks about them",
     "The radiator by bay 6 finally got fixed. We had a leak there for months. The maintenance lads named the bucket, its name is Derek.",
 ])
 def test_hard_negatives(checker, text: str) -> None:

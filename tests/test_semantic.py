@@ -33,6 +33,7 @@ POSITIVES = [
     ("safeguarding", "Any of the teens from clinic who want to chat, DM me your snap and we can meet after school, don't tell your mum x"),
     ("crisis-information", "Major incident declared at the General, 9 in resus from the pile-up on the bypass and more on the way, it's carnage"),
     ("brand-misuse", "Made my own version of the trust logo for our unofficial ward merch, hoodies £25, message me for sizes"),
+    ("medical-advice", "Kids got nits again? Skip the chemist, a dab of the cat's flea drops behind each ear sorts it, trust me I work in a hospital"),
     ("photo-consent", "Filmed Mrs Okafor in bay 6 doing the conga with the physios this afternoon, she's 93 and has no idea what day it is 😂"),
     ("photo-consent", "Pics below of the little ones from Ladybird ward meeting the fire brigade today, how cute are they"),
     ("photo-consent", "Caught our charge nurse asleep on the break room sofa, photo with his best drool face attached for your enjoyment"),
@@ -145,6 +146,7 @@ HARD_NEGATIVES = [
     "a patient's son slid into my DMs after visiting hours. block and move on ladies",
     "mum of one of my paeds patients keeps commenting 'hey gorgeous' on my pics. removed her as a follower and made my account private",
     "Found the old photos of my grandad in his RAF uniform, pics below, he'd have been 100 today",
+    "The vet says give the dog half a tablet twice a day with his food, so that's my evenings sorted",
     "Me deciding whether to swipe right on the guy whose pics are all in a gym mirror 🤔 dating on nights is hard",
 ]
 

@@ -535,6 +535,8 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             pronoun = True
         if has_term(sentence, "staff-cues") and (is_ward or not person):
             continue
+        if is_ward and has_term(sentence, "pi-own-family"):
+            continue  # 'the staff on Ward 12 were amazing with my grandad': a family's thanks
         if person or pronoun:
             hits.append(hit(rule, start, end, 0.85 if person else 0.7, "location tied to a person"))
     return hits
