@@ -146,6 +146,7 @@ HARD_NEGATIVES = [
     "a patient's son slid into my DMs after visiting hours. block and move on ladies",
     "mum of one of my paeds patients keeps commenting 'hey gorgeous' on my pics. removed her as a follower and made my account private",
     "Found the old photos of my grandad in his RAF uniform, pics below, he'd have been 100 today",
+    "Niece's christening today, baby Isaac was an absolute angel the whole service 👼",
     "The vet says give the dog half a tablet twice a day with his food, so that's my evenings sorted",
     "Me deciding whether to swipe right on the guy whose pics are all in a gym mirror 🤔 dating on nights is hard",
 ]
