@@ -101,6 +101,8 @@ def test_hard_negatives(checker, text: str) -> None:
     ("Congratulations to Priya and Dan on the safe arrival of baby Willow-Grace at the birth centre last night", "identifiers.patient-name"),
     ("A gentleman on my supported living round, no family at all. His name's Lionel and he turned 90 on Sunday with just me and a cupcake", "identifiers.patient-name"),
     ("Popped in to see my favourite resident at Oakfield today. Winifred, 96, still beats me at rummy every time", "identifiers.patient-name"),
+    ("Thinking about Wilfred tonight. He's 91, lives on his own and we've had him on the ward three times this winter.", "identifiers.patient-name"),
+    ("So proud of 9 year old Esme who did her own finger-prick test at clinic today", "identifiers.patient-name"),
 ])
 def test_other_identifiers(checker, text: str, rule: str) -> None:
     assert rule in {f.rule for f in checker(text).findings if f.severity == "block"}

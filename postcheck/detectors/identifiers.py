@@ -425,6 +425,10 @@ FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
 # 'Marcia, 30 years today' or 'for Mind, 24 hours of silence').
 AGE_BESIDE = re.compile(r"\s*(?:,\s*(?:(?:he|she)(?:'s|\s+is)\s+|aged\s+)?|\(\s*(?:aged\s*)?)(?P<age>\d{1,3})(?=\s*(?:[,;)!?\n-]|\.(?!\d)|$|(?:years?|yrs?)\s+old\b|y/?o\b|(?:months?|weeks?)\b(?!\s+(?:ago|later))|(?:and|who|with|is|was|has|had|from|in|on|at|today|now)\b))", re.IGNORECASE)
 CHILD_BEFORE = re.compile(r"\b(?:little|tiny|baby|wee)\s*$", re.IGNORECASE)
+# '11 year old Kayden', 'the 4yo, Ruby': an age given just before a name.
+AGE_BEFORE = re.compile(r"\b(?P<age>\d{1,3})\s*[- ]?(?:years?|yrs?|y)[- ]?(?:old|o)\s*,?\s*$", re.IGNORECASE)
+# 'Thinking about Dorothy tonight. She's 88, lives alone': the age in the next sentence.
+AGE_FOLLOWS = re.compile(r"\s*(?:She|He)(?:'s|\s+is)\s+(?P<age>\d{1,3})\b(?!\s*(?:%|am|pm|[:.]\d|(?:minutes|mins|hours|hrs|days|weeks)\b))")
 # Children who are not cared for: young volunteers, students, the writer's or a colleague's own.
 CHILD_NOT_CARED_FOR = re.compile(
     r"\b(?:volunteers?|cadets?|apprentices?|work experience|mummy|daddy|(?:grand)?(?:daughter|son)s?|nieces?|nephews?|"
@@ -484,7 +488,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         weak = has_term(sentence, "care-weak")
         staff = has_term(own, "staff-cues") and _own_condition().search(sentence) is None
         weakly_named = (start, end) in listed  # staff are 'Jade on AMU' and 'Kayleigh from the stroke unit' as often as patients
-        age = AGE_BESIDE.match(text, end)
+        age = AGE_BESIDE.match(text, end) or AGE_BEFORE.search(before) or AGE_FOLLOWS.match(text, s_end)
         # 'Tyler, 14,', 'baby Ellie-Mae': a child, whom no welcome or congratulations makes a colleague
         child = CHILD_BEFORE.search(before) is not None or (age is not None and int(age.group("age")) < 18)
         introduced = age is not None or INTRODUCED.search(before) is not None
