@@ -255,6 +255,7 @@ def _noun_follows_plainly(doc: Doc, i: int) -> bool:
     return (
         following is not None
         and following.pos_ == "NOUN"
+        and following.is_alpha  # an emoji after a name is often tagged NOUN ('with Barbara ☀️')
         and following.lower_ not in PERSON_AFTER
         and following.ent_type_ not in ("DATE", "TIME")
     )
@@ -424,6 +425,12 @@ FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
 # 'Tyler, 14,', 'Becky, she's 31', 'Alfie (4)': an age given beside a name (not
 # 'Marcia, 30 years today' or 'for Mind, 24 hours of silence').
 AGE_BESIDE = re.compile(r"\s*(?:,\s*(?:(?:he|she)(?:'s|\s+is)\s+|aged\s+)?|\(\s*(?:aged\s*)?)(?P<age>\d{1,3})(?=\s*(?:[,;)!?\n-]|\.(?!\d)|$|(?:years?|yrs?)\s+old\b|y/?o\b|(?:months?|weeks?)\b(?!\s+(?:ago|later))|(?:and|who|with|is|was|has|had|from|in|on|at|today|now)\b))", re.IGNORECASE)
+# 'we met when I was her nurse', 'who I nursed through her chemo': the writer cared for the person.
+WRITERS_PATIENT = re.compile(
+    r"\b(?:I|we)\s+(?:was|were)\s+(?:her|his|their)\s+(?:nurse|midwife|carer|HCA|physio|paramedic|doctor|OT|support\s+worker)\b"
+    r"|\b(?:I|we)\s+(?:nursed|looked\s+after|cared\s+for|treated|delivered|specialled)\s+(?:her|him|them)\b",
+    re.IGNORECASE,
+)
 CHILD_BEFORE = re.compile(r"\b(?:little|tiny|baby|wee)\s*$", re.IGNORECASE)
 # '11 year old Kayden', 'the 4yo, Ruby': an age given just before a name.
 AGE_BEFORE = re.compile(r"\b(?P<age>\d{1,3})\s*[- ]?(?:years?|yrs?|y)[- ]?(?:old|o)\s*,?\s*$", re.IGNORECASE)
@@ -452,14 +459,19 @@ def _own_care() -> re.Pattern[str]:
     return re.compile(r"\b(?:his|her|their)\s+(?:\w+\s+){0,2}?" + lexicon_regex("care-strong").pattern, re.IGNORECASE)
 
 
+def _near(doc: Doc, text: str, start: int, end: int) -> str:
+    """The sentence from `start` to `end` with the sentences either side."""
+    before = sentence_span(doc, max(0, start - 2), max(0, start - 1))[0] if start > 0 else start
+    after = sentence_span(doc, end + 1, end + 2)[1] if end + 1 < len(text) else end
+    return text[before:after]
+
+
 def _cared_for_near(doc: Doc, text: str, start: int, end: int, child: bool = False) -> bool:
     """Words of care, a condition or social care within the sentence from `start` to `end` and
     the sentences either side ('a vulnerable lady with a learning disability. Her name's
     Joanne'; not a bucket named Gerald two sentences after a leak over bay 2). A child there
     must not be a volunteer or someone's own ('Lily (6) drew what mummy does at work')."""
-    before = sentence_span(doc, max(0, start - 2), max(0, start - 1))[0] if start > 0 else start
-    after = sentence_span(doc, end + 1, end + 2)[1] if end + 1 < len(text) else end
-    near = text[before:after]
+    near = _near(doc, text, start, end)
     if child and (CHILD_NOT_CARED_FOR.search(near) or has_term(near, "pi-own-family")):
         return False
     return any(has_term(near, name) for name in ("care-strong", "care-weak", "conditions", "pid-cared-for"))
@@ -499,6 +511,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             or (CARE_PLACE_AFTER.match(text, end) is not None and not staff and not weakly_named and not SELF_INTRO.search(before))  # 'Gary from the day centre', not 'from our ward' or "it's Rachel from the hospice"
             or (HOME_AFTER.match(text, end) is not None and not staff and describes_care(doc))
             or (introduced and (not staff or child) and _cared_for_near(doc, text, s_start, s_end, child))
+            or WRITERS_PATIENT.search(_near(doc, text, s_start, s_end)) is not None  # 'her nurse' is the writer, not a cue that she is staff
         )
         if tied or (strong and not staff and (not weakly_named or _own_care().search(sentence) is not None)):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"
