@@ -103,6 +103,7 @@ def test_hard_negatives(checker, text: str) -> None:
     ("Popped in to see my favourite resident at Oakfield today. Winifred, 96, still beats me at rummy every time", "identifiers.patient-name"),
     ("Thinking about Wilfred tonight. He's 91, lives on his own and we've had him on the ward three times this winter.", "identifiers.patient-name"),
     ("So proud of 9 year old Esme who did her own finger-prick test at clinic today", "identifiers.patient-name"),
+    ("Big love to Dennis who I visit on the district round every Tuesday, he made me a bacon butty today and told me all about his RAF days", "identifiers.patient-name"),
     ("Lanzarote next week with Maureen 🌴 we met when I was her nurse on the renal unit and we've been mates ever since", "identifiers.patient-name"),
 ])
 def test_other_identifiers(checker, text: str, rule: str) -> None:

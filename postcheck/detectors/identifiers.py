@@ -425,10 +425,11 @@ FOLLOW_ON = re.compile(r"\s*(?:She|He|They)(?:'s|\s)", re.UNICODE)
 # 'Tyler, 14,', 'Becky, she's 31', 'Alfie (4)': an age given beside a name (not
 # 'Marcia, 30 years today' or 'for Mind, 24 hours of silence').
 AGE_BESIDE = re.compile(r"\s*(?:,\s*(?:(?:he|she)(?:'s|\s+is)\s+|aged\s+)?|\(\s*(?:aged\s*)?)(?P<age>\d{1,3})(?=\s*(?:[,;)!?\n-]|\.(?!\d)|$|(?:years?|yrs?)\s+old\b|y/?o\b|(?:months?|weeks?)\b(?!\s+(?:ago|later))|(?:and|who|with|is|was|has|had|from|in|on|at|today|now)\b))", re.IGNORECASE)
-# 'we met when I was her nurse', 'who I nursed through her chemo': the writer cared for the person.
+# 'we met when I was her nurse', 'who I look after on the community round': the writer cares for the person.
 WRITERS_PATIENT = re.compile(
     r"\b(?:I|we)\s+(?:was|were)\s+(?:her|his|their)\s+(?:nurse|midwife|carer|HCA|physio|paramedic|doctor|OT|support\s+worker)\b"
-    r"|\b(?:I|we)\s+(?:nursed|looked\s+after|cared\s+for|treated|delivered|specialled)\s+(?:her|him|them)\b",
+    r"|\b(?:I|we)\s+(?:nursed|looked\s+after|cared\s+for|treated|delivered|specialled)\s+(?:her|him|them)\b"
+    r"|\b(?:who|whom)\s+(?:I|we)\s+(?:nurse|nursed|look\s+after|looked\s+after|care\s+for|cared\s+for|support|supported|visit|treated|delivered)\b",
     re.IGNORECASE,
 )
 CHILD_BEFORE = re.compile(r"\b(?:little|tiny|baby|wee)\s*$", re.IGNORECASE)
