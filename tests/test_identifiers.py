@@ -76,6 +76,8 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Cake sale on Friday for the Little Stars fund, all proceeds to the children's ward playroom",
     "Welcome to the team Josh, 23, our newest HCA on the respiratory ward!",
     "The nurses on Ward 9 were brilliant with my nan in March, she still talks about them",
+    "Shout out to Priya on nights. We looked after him together for six shifts and she never once complained",
+    "Huge thanks to Gemma for covering my bay tonight. I nursed him for three weeks so it was hard to hand over",
     "The radiator by bay 6 finally got fixed. We had a leak there for months. The maintenance lads named the bucket, its name is Derek.",
 ])
 def test_hard_negatives(checker, text: str) -> None:

@@ -512,7 +512,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             or (CARE_PLACE_AFTER.match(text, end) is not None and not staff and not weakly_named and not SELF_INTRO.search(before))  # 'Gary from the day centre', not 'from our ward' or "it's Rachel from the hospice"
             or (HOME_AFTER.match(text, end) is not None and not staff and describes_care(doc))
             or (introduced and (not staff or child) and _cared_for_near(doc, text, s_start, s_end, child))
-            or WRITERS_PATIENT.search(_near(doc, text, s_start, s_end)) is not None  # 'her nurse' is the writer, not a cue that she is staff
+            or WRITERS_PATIENT.search(sentence) is not None  # 'her nurse' is the writer, not a cue that she is staff
         )
         if tied or (strong and not staff and (not weakly_named or _own_care().search(sentence) is not None)):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"
