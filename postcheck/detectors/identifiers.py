@@ -293,6 +293,7 @@ def _given_names(doc: Doc) -> list[tuple[int, int]]:
     capitalised, not opening a sentence, not naming a place or thing, with a following
     capitalised surname when there is one ('Darren Pollitt')."""
     names = _given_name_words()
+    text = text_of(doc)
     found = []
     for token in doc:
         if not (token.is_alpha and token.text[0].isupper() and not token.text.isupper() and token.lower_ in names):
@@ -305,7 +306,7 @@ def _given_names(doc: Doc) -> list[tuple[int, int]]:
             if following.lower_ in NAMED_THING or _not_name(following.text):
                 continue  # 'Holly Ward', 'Rose Cottage', 'Olivia Tuesday'
             end += 1
-        if VOCATIVE.search(doc.text[max(0, token.idx - 12) : token.idx]) or APPOSITIVE_ROLE.match(doc.text, doc[end - 1].idx + len(doc[end - 1].text)):
+        if VOCATIVE.search(text[max(0, token.idx - 12) : token.idx]) or APPOSITIVE_ROLE.match(text, doc[end - 1].idx + len(doc[end - 1].text)):
             continue  # 'Hi Priya,' (the reader), 'Priya, our new Guardian' (a colleague)
         if _names_a_thing(doc, token.i, end) or (token.i > 1 and doc[token.i - 1].lower_ == "of" and doc[token.i - 2].text[:1].isupper()):
             continue  # 'the Gospel of John', 'Duke of Edinburgh'
@@ -448,16 +449,11 @@ INTRODUCED = re.compile(r"\b(?:(?:his|her|their)\s+name(?:'s|\s+is|\s+was)|(?:he
 AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,|\s*\(\s*(?:aged\s*)?\d{1,2}[^)]{0,8}\)")
 
 
-@lru_cache(maxsize=1)
-def _own_condition() -> re.Pattern[str]:
-    """'his liver transplant', 'her stroke': a condition that belongs to the person named."""
-    return re.compile(r"\b(?:his|her|their)\s+(?:\w+\s+){0,2}?" + lexicon_regex("conditions").pattern, re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _own_care() -> re.Pattern[str]:
-    """'her discharge', 'his surgery': an episode of care that belongs to someone."""
-    return re.compile(r"\b(?:his|her|their)\s+(?:\w+\s+){0,2}?" + lexicon_regex("care-strong").pattern, re.IGNORECASE)
+@lru_cache(maxsize=None)
+def _owned(lexicon_name: str) -> re.Pattern[str]:
+    """'his liver transplant', 'her discharge': a term of the lexicon (a condition, an episode of
+    care) that belongs to someone."""
+    return re.compile(r"\b(?:his|her|their)\s+(?:\w+\s+){0,2}?" + lexicon_regex(lexicon_name).pattern, re.IGNORECASE)
 
 
 def _near(doc: Doc, text: str, start: int, end: int) -> str:
@@ -497,9 +493,9 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         if s_end < len(text) and (full_name or FOLLOW_ON.match(text, s_end)):  # '...is X still in? She got admitted Tuesday'
             sentence += text[s_end : sentence_span(doc, s_end + 1, s_end + 2)[1]]
         after = text[end : end + 30]
-        strong = has_term(sentence, "care-strong") or _own_condition().search(sentence) is not None
+        strong = has_term(sentence, "care-strong") or _owned("conditions").search(sentence) is not None
         weak = has_term(sentence, "care-weak")
-        staff = has_term(own, "staff-cues") and _own_condition().search(sentence) is None
+        staff = has_term(own, "staff-cues") and _owned("conditions").search(sentence) is None
         weakly_named = (start, end) in listed  # staff are 'Jade on AMU' and 'Kayleigh from the stroke unit' as often as patients
         age = AGE_BESIDE.match(text, end) or AGE_BEFORE.search(before) or AGE_FOLLOWS.match(text, s_end)
         # 'Tyler, 14,', 'baby Ellie-Mae': a child, whom no welcome or congratulations makes a colleague
@@ -514,7 +510,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             or (introduced and (not staff or child) and _cared_for_near(doc, text, s_start, s_end, child))
             or WRITERS_PATIENT.search(sentence) is not None  # 'her nurse' is the writer, not a cue that she is staff
         )
-        if tied or (strong and not staff and (not weakly_named or _own_care().search(sentence) is not None)):
+        if tied or (strong and not staff and (not weakly_named or _owned("care-strong").search(sentence) is not None)):
             why = "name " + ("with an honorific " if honorific else "") + "in a care context"
             hits.append(hit(rule, start, end, 0.9 if honorific or tied else 0.8, why, cap=consented))
         elif honorific and weak and not staff:
