@@ -74,6 +74,8 @@ POSITIVES = [
     ("inflammatory-topic", "We're a Christian country and the hospital should act like one, not put up decorations for every other festival"),
     ("whistleblowing", "Three of us reported the rota breaches and got nowhere. So I'm naming and shaming: Brookfield General, sort it out"),
     ("crisis-information", "Theatres cancelled all day following the flood in the basement, water still coming through the ceiling"),
+    ("whistleblowing", "Two HCAs for 31 patients on our rehab ward last night and a third of them on enhanced obs. Nobody upstairs wants to hear it."),
+    ("whistleblowing", "One midwife to nine labouring women on Saturday night. That is what 'fully staffed' means at our unit now."),
 ]
 
 HARD_NEGATIVES = [
@@ -138,6 +140,8 @@ HARD_NEGATIVES = [
     "Our wellbeing leads offer a confidential chat on Thursdays if the job is getting on top of you",
     "Somebody keeps leaving doughnuts in the staff room and I'm putting on weight, please stop (don't stop)",
     "When each team assumes another has booked the scan, nobody does. Now one named person owns every request.",
+    "Recruited four new HCAs for the rehab ward this month, welcome all of you!",
+    "Two nurses for the charity bake-off final, both from ward 12, who will win?",
     "If something on shift feels wrong, Datix it and talk to your manager. Please don't go to Twitter first.",
     "Had my flu jab at lunch, took ten seconds and the vaccinator was lovely. Book your free jab if you're eligible!",
     "Speak Up month: I'm the Guardian, drop in on Fridays or raise it confidentially with me by email, no judgement.",
