@@ -79,6 +79,8 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Shout out to Priya on nights. We looked after him together for six shifts and she never once complained",
     "Huge thanks to Gemma for covering my bay tonight. I nursed him for three weeks so it was hard to hand over",
     "The radiator by bay 6 finally got fixed. We had a leak there for months. The maintenance lads named the bucket, its name is Derek.",
+    "Twenty years a practice nurse. If you want your GP surgery still open in five years, vote Lib Dem on the 4th.",
+    "Whoever is voting Green next week, ask them what they'd do about hospital parking for nurses",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))

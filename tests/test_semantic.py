@@ -74,6 +74,8 @@ POSITIVES = [
     ("inflammatory-topic", "We're a Christian country and the hospital should act like one, not put up decorations for every other festival"),
     ("whistleblowing", "Three of us reported the rota breaches and got nowhere. So I'm naming and shaming: Brookfield General, sort it out"),
     ("crisis-information", "Theatres cancelled all day following the flood in the basement, water still coming through the ceiling"),
+    ("patient-relationship", "Slid into the DMs of the physio student's patient I scanned on Monday, got her name off the request card 😏"),
+    ("media-response", "Speaking as the sister on Willow ward, I apologise to Mr Kaur's family following Sunday's Evening Post article, and we will be changing how we handle visiting."),
     ("whistleblowing", "Two HCAs for 31 patients on our rehab ward last night and a third of them on enhanced obs. Nobody upstairs wants to hear it."),
     ("whistleblowing", "One midwife to nine labouring women on Saturday night. That is what 'fully staffed' means at our unit now."),
 ]
@@ -341,11 +343,24 @@ def test_held_out_semantic_corpus() -> None:
     assert ev.clean_pass_rate >= FLOOR_CLEAN_PASS
 
 
-def test_corpus_is_held_out() -> None:
+# Held-out corpus of three writers new in session 12 (tests/corpus/fresh, see its README): scored
+# blind at 0.900 15-category macro-F1 and 0.942 clean pass; the floors sit below what it scores now.
+FRESH_FLOOR_MACRO_F1 = 0.85
+FRESH_FLOOR_CLEAN_PASS = 0.93
+
+
+def test_held_out_fresh_corpus() -> None:
+    ev = run_folder(ROOT / "tests" / "corpus" / "fresh")
+    print(ev.table())
+    assert ev.macro_f1() >= FRESH_FLOOR_MACRO_F1
+    assert ev.clean_pass_rate >= FRESH_FLOOR_CLEAN_PASS
+
+
+@pytest.mark.parametrize("folder", ["semantic", "fresh"])
+def test_corpus_is_held_out(folder: str) -> None:
     training = {p.read_text(encoding="utf-8").strip() for p in (ROOT / "models" / "corpus").rglob("*.txt")}
-    held_out = [p for p in (ROOT / "tests" / "corpus" / "semantic").glob("*.txt") if p.read_text(encoding="utf-8").strip() in training]
+    held_out = [p for p in (ROOT / "tests" / "corpus" / folder).glob("*.txt") if p.read_text(encoding="utf-8").strip() in training]
     assert held_out == [], held_out
-    assert not set(Path(p).name for p in held_out)
 
 
 def test_wide_gaps_are_split_and_rare_words_gate_patterns(nlp) -> None:

@@ -384,9 +384,12 @@ def _may_be_person(text: str, s: int, e: int, h: bool) -> bool:
         and not EVENT_NAME.search(text[s:e])
         and not STAFF_AFTER.match(text, e)
         and not ROLE_AFTER.match(text, e)
+        and not VOTE_BEFORE.search(text[max(0, s - 20) : s])
     )
 
 
+# 'vote Lib Dem', 'voting Green on Thursday': a party or a candidate on the ballot, not a patient.
+VOTE_BEFORE = re.compile(r"\b(?:vote|votes|voting|voted)\s+(?:for\s+)?$", re.IGNORECASE)
 # '#ChooseWell', '# Nights': a hashtag or a markdown heading, not a name.
 HASHTAG_OR_HEADING = re.compile(r"(?:#|(?:^|\n)[ \t]*#+[ \t]*)$")
 # 'Royal Brookfield A&E', 'Hollybrook Hospital': a place named after someone or something.
