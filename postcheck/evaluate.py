@@ -85,7 +85,16 @@ def _categories(entry: dict[str, Any], key: str, name: str, path: Path) -> froze
 
 
 def load_labels(path: Path) -> dict[str, Label]:
-    data = strip_lines(load_file(path, with_lines=True))
+    return parse_labels(read_labels(path), path)
+
+
+def read_labels(path: Path) -> Any:
+    """The labels file as parsed, unchecked (parse_labels checks it)."""
+    return strip_lines(load_file(path, with_lines=True))
+
+
+def parse_labels(data: Any, path: Path) -> dict[str, Label]:
+    """Check parsed labels against the label format, naming `path` in any error."""
     if not isinstance(data, dict):
         raise PostcheckError(str(path), "labels must map file names to {expect, optional, note}")
     labels = {}

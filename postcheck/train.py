@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from postcheck.errors import PostcheckError
-from postcheck.evaluate import Label, load_labels
+from postcheck.evaluate import Label, load_labels, parse_labels, read_labels
 from postcheck.model import CATEGORIES, Draft
 from postcheck.readers import TEXT_SUFFIXES, read_path
 
@@ -115,8 +115,8 @@ def add_to_corpus(folder: Path, corpus: Path) -> dict[str, int]:
     labels_path = folder / "labels.yaml"
     if not labels_path.is_file():
         raise PostcheckError(str(folder), "no labels.yaml: a folder to add holds drafts plus labels.yaml")
-    load_labels(labels_path)  # the checks of the label format, with the file named
-    entries = yaml.safe_load(labels_path.read_text(encoding="utf-8")) or {}
+    entries = read_labels(labels_path)
+    parse_labels(entries, labels_path)  # the checks of the label format, with the file named
     drafts = {p.name for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES}
     for name in sorted(drafts - set(entries)):
         raise PostcheckError(str(folder / name), "has no entry in labels.yaml")
