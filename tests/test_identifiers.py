@@ -81,12 +81,16 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "The radiator by bay 6 finally got fixed. We had a leak there for months. The maintenance lads named the bucket, its name is Derek.",
     "Twenty years a practice nurse. If you want your GP surgery still open in five years, vote Lib Dem on the 4th.",
     "Whoever is voting Green next week, ask them what they'd do about hospital parking for nurses",
+    "Beds 3, 12, 14 and 20 all had falls on nights this week, so the falls team are in tomorrow",
+    "Proud of our heart failure nurses, Sunita, Joe and Kath, who ran the new clinic for its first year",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))
 
 
 @pytest.mark.parametrize("text,rule", [
+    ("Winifred, 88, one of our housebound regulars, finally has her pressure sores healed after months of visits", "identifiers.patient-name"),
+    ("Motorbike v lorry on the bypass this evening, 23, open tib/fib and a chest drain in resus. Thinking of him", "identifiers.age-condition"),
     ("Mrs Okafor in bed 6 finally had her op today", "identifiers.patient-name"),
     ("Say hello to Alfie, aged seven, who finished his last round of chemo on our ward this morning", "identifiers.patient-name"),
     ("the gent in side room 3 pulled his cannula out again", "identifiers.bed-location"),

@@ -343,10 +343,10 @@ def test_held_out_semantic_corpus() -> None:
     assert ev.clean_pass_rate >= FLOOR_CLEAN_PASS
 
 
-# Held-out corpus of three writers new in session 12 (tests/corpus/fresh, see its README): scored
-# blind at 0.900 15-category macro-F1 and 0.942 clean pass; the floors sit below what it scores now.
-FRESH_FLOOR_MACRO_F1 = 0.85
-FRESH_FLOOR_CLEAN_PASS = 0.93
+# Held-out corpus of six writers new in session 12 (tests/corpus/fresh, see its README); the
+# floors sit below what it scores now (eval macro 0.869, clean pass 0.942).
+FRESH_FLOOR_MACRO_F1 = 0.84
+FRESH_FLOOR_CLEAN_PASS = 0.92
 
 
 def test_held_out_fresh_corpus() -> None:

@@ -452,6 +452,14 @@ INTRODUCED = re.compile(r"\b(?:(?:his|her|their)\s+name(?:'s|\s+is|\s+was)|(?:he
 AGE_APPOSITION = re.compile(r",\s*\d{1,3}\s*,|\s*\(\s*(?:aged\s*)?\d{1,2}[^)]{0,8}\)")
 
 
+# Conditions: the lexicon the classifier also reads, and more that only these rules read.
+CONDITIONS = ("conditions", "conditions-more")
+
+
+def _condition(text: str) -> bool:
+    return any(has_term(text, name) for name in CONDITIONS)
+
+
 @lru_cache(maxsize=None)
 def _owned(lexicon_name: str) -> re.Pattern[str]:
     """'his liver transplant', 'her discharge': a term of the lexicon (a condition, an episode of
@@ -474,7 +482,7 @@ def _cared_for_near(doc: Doc, text: str, start: int, end: int, child: bool = Fal
     near = _near(doc, text, start, end)
     if child and (CHILD_NOT_CARED_FOR.search(near) or has_term(near, "pi-own-family")):
         return False
-    return any(has_term(near, name) for name in ("care-strong", "care-weak", "conditions", "pid-cared-for"))
+    return any(has_term(near, name) for name in ("care-strong", "care-weak", *CONDITIONS, "pid-cared-for"))
 
 
 def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
@@ -496,9 +504,10 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         if s_end < len(text) and (full_name or FOLLOW_ON.match(text, s_end)):  # '...is X still in? She got admitted Tuesday'
             sentence += text[s_end : sentence_span(doc, s_end + 1, s_end + 2)[1]]
         after = text[end : end + 30]
-        strong = has_term(sentence, "care-strong") or _owned("conditions").search(sentence) is not None
+        owned_condition = any(_owned(name).search(sentence) is not None for name in CONDITIONS)
+        strong = has_term(sentence, "care-strong") or owned_condition
         weak = has_term(sentence, "care-weak")
-        staff = has_term(own, "staff-cues") and _owned("conditions").search(sentence) is None
+        staff = has_term(own, "staff-cues") and not owned_condition
         weakly_named = (start, end) in listed  # staff are 'Jade on AMU' and 'Kayleigh from the stroke unit' as often as patients
         age = AGE_BESIDE.match(text, end) or AGE_BEFORE.search(before) or AGE_FOLLOWS.match(text, s_end)
         # 'Tyler, 14,', 'baby Ellie-Mae': a child, whom no welcome or congratulations makes a colleague
@@ -543,7 +552,7 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         near = text[max(s_start, start - 45) : min(s_end, end + 45)]
         noun = people.search(near) is not None
         named = any(s_start <= s and e <= s_end and abs(s - start) < 60 for s, e, _ in names)
-        if is_ward and named and not noun and not (has_term(sentence, "care-strong") or has_term(sentence, "conditions")):
+        if is_ward and named and not noun and not (has_term(sentence, "care-strong") or _condition(sentence)):
             named = False  # 'the loudest laugh on Ward 6, Sandra': a ward and a name, but nothing of care
         person = noun or named
         pronoun = not is_ward and PERSON_REF.search(sentence) is not None
@@ -561,7 +570,8 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
 
 AGE = re.compile(
     r"\b(?:(?P<a>\d{1,3})\s*(?:-|\s)?\s*(?:yo|y\.o\.?|y/o|yrs?\s*old|years?[- ]old|year[- ]old|"
-    r"(?=\s*(?:year[- ]old|yr)))|aged\s+(?P<b>\d{1,3})|(?P<c>\d{1,2})\s?(?:M|F)(?=\W))",
+    r"(?=\s*(?:year[- ]old|yr)))|aged\s+(?P<b>\d{1,3})|(?P<c>\d{1,2})\s?(?:M|F)(?=\W)"
+    r"|(?<=[A-Za-z])\s*,\s*(?P<d>\d{1,3})\s*,\s*(?=[a-z]))",  # 'the lad from the crash last night, 19, open tib/fib'
 )
 
 
@@ -572,7 +582,7 @@ def detect_age_condition(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit
         start, end = match.span()
         s_start, s_end = sentence_span(doc, start, end)
         around = text[max(0, s_start - 120) : s_end + 120]
-        if not has_term(around, "conditions"):
+        if not _condition(around):
             continue
         if has_term(around, "time-place"):
             hits.append(hit(rule, start, end, 0.85, "exact age with a condition and a time or place"))
