@@ -83,6 +83,8 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Whoever is voting Green next week, ask them what they'd do about hospital parking for nurses",
     "Beds 3, 12, 14 and 20 all had falls on nights this week, so the falls team are in tomorrow",
     "Proud of our heart failure nurses, Sunita, Joe and Kath, who ran the new clinic for its first year",
+    "After 36 years, our brilliant Jean Maddox hangs up her fob watch tonight. She has delivered half the babies in this town.",
+    "Big send-off for Marion from the dialysis unit today, 35 years of renal nursing and never a sick day",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))

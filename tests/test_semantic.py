@@ -76,6 +76,7 @@ POSITIVES = [
     ("crisis-information", "Theatres cancelled all day following the flood in the basement, water still coming through the ceiling"),
     ("patient-relationship", "Slid into the DMs of the physio student's patient I scanned on Monday, got her name off the request card 😏"),
     ("media-response", "Speaking as the sister on Willow ward, I apologise to Mr Kaur's family following Sunday's Evening Post article, and we will be changing how we handle visiting."),
+    ("patient-relationship", "Hey Ryan, it's Gemma the physio from the orthopaedic ward 😊 follow me back and I'll send you my number x"),
     ("whistleblowing", "Two HCAs for 31 patients on our rehab ward last night and a third of them on enhanced obs. Nobody upstairs wants to hear it."),
     ("whistleblowing", "One midwife to nine labouring women on Saturday night. That is what 'fully staffed' means at our unit now."),
 ]
@@ -157,6 +158,7 @@ HARD_NEGATIVES = [
     "Niece's christening today, baby Isaac was an absolute angel the whole service 👼",
     "The vet says give the dog half a tablet twice a day with his food, so that's my evenings sorted",
     "Me deciding whether to swipe right on the guy whose pics are all in a gym mirror 🤔 dating on nights is hard",
+    "It was lovely looking after you all at the charity quiz, thank you for coming and see you at the next one!",
 ]
 
 

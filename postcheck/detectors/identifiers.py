@@ -507,7 +507,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         owned_condition = any(_owned(name).search(sentence) is not None for name in CONDITIONS)
         strong = has_term(sentence, "care-strong") or owned_condition
         weak = has_term(sentence, "care-weak")
-        staff = has_term(own, "staff-cues") and not owned_condition
+        staff = (has_term(own, "staff-cues") or has_term(own, "staff-farewell")) and not owned_condition
         weakly_named = (start, end) in listed  # staff are 'Jade on AMU' and 'Kayleigh from the stroke unit' as often as patients
         age = AGE_BESIDE.match(text, end) or AGE_BEFORE.search(before) or AGE_FOLLOWS.match(text, s_end)
         # 'Tyler, 14,', 'baby Ellie-Mae': a child, whom no welcome or congratulations makes a colleague
