@@ -78,6 +78,7 @@ POSITIVES = [
     ("media-response", "Speaking as the sister on Willow ward, I apologise to Mr Kaur's family following Sunday's Evening Post article, and we will be changing how we handle visiting."),
     ("patient-relationship", "Hey Ryan, it's Gemma the physio from the orthopaedic ward 😊 follow me back and I'll send you my number x"),
     ("confidential-information", "What a year it has been on the unit. We welcomed six new starters, survived a winter of corridor care and still found time for the bake-off. Our sister retired in June after thirty years and the leaving do was legendary. The physios ran a marathon for the children's ward. The estates team finally fixed the lift. Oh and the plan to merge us with the day surgery unit in April went round the managers' meeting on Tuesday, not for circulation, so act surprised. Here's to next year!"),
+    ("medical-advice", "Three years into the job and what a ride. I've learnt to love nights, to eat at odd hours and to nap anywhere. The team got me through my divorce and my dad's surgery. I finally passed my driving test too! My one tip for anyone on night shifts with blood pressure tablets that make you dizzy: just stop taking them on your days off, it's what I do. Cheers to the next three years!"),
     ("whistleblowing", "Two HCAs for 31 patients on our rehab ward last night and a third of them on enhanced obs. Nobody upstairs wants to hear it."),
     ("whistleblowing", "One midwife to nine labouring women on Saturday night. That is what 'fully staffed' means at our unit now."),
 ]
@@ -161,6 +162,7 @@ HARD_NEGATIVES = [
     "Me deciding whether to swipe right on the guy whose pics are all in a gym mirror 🤔 dating on nights is hard",
     "It was lovely looking after you all at the charity quiz, thank you for coming and see you at the next one!",
     "Shhh our engagement isn't public yet so please don't comment on the ring until my mum has been told! 💍",
+    "Can I just stop taking my statins if my legs ache, or do I need to ring the GP first?",
 ]
 
 
