@@ -567,3 +567,11 @@ def test_a_text_rule_stands_only_above_its_floor(nlp, checker) -> None:
         # a rule marked `floored: false` stands on its own words
         threat = "Saw you in Tesco, mate. I have clocked your address on the system, so behave"
         assert "offensive-conduct" in categories(checker(threat))
+
+
+def test_a_span_is_reported_once_per_category(checker) -> None:
+    """A floored: false rule that repeats a floored rule's words ('not for circulation') stands
+    only where that rule did not report the same span, so a finding is not listed twice."""
+    result = checker("Staff briefing below, copied from the intranet. Not for circulation: the day unit closes in June.")
+    spans = [(f.line, f.column) for f in result.findings if f.category == "confidential-information"]
+    assert spans and len(spans) == len(set(spans))

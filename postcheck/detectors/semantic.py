@@ -344,6 +344,9 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     if any(doc_has_term(doc, name) for name in p.get("unless") or []):
         return []
     hits: list[Hit] = []
+    # spans an earlier rule of the category already reported: a floored: false sibling that
+    # repeats a floored rule's words ('not for circulation') only stands where that one did not
+    reported = [(h["start"], h["end"]) for h in doc._.postcheck_hits or [] if h["category"] == rule.category and h["start"] is not None]
     required = p.get("requires") or []
     if not required or any(doc_has_term(doc, name) for name in required):
         for start, end in _matches(doc, _compile(doc, rule, ctx), rule):
@@ -360,6 +363,8 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             if _held_back(p, sentence.text):
                 continue
             if any(h.start is not None and h.start <= span.start_char < h.end for h in hits):  # type: ignore[operator]
+                continue
+            if any(start <= span.start_char < end for start, end in reported):
                 continue
             hits.append(hit(rule, span.start_char, span.end_char, float(p.get("confidence", 0.85)), p.get("why", "matched a rule pattern")))
     if hits or not p.get("classifier") or not text.strip():
