@@ -85,6 +85,12 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "Proud of our heart failure nurses, Sunita, Joe and Kath, who ran the new clinic for its first year",
     "After 36 years, our brilliant Jean Maddox hangs up her fob watch tonight. She has delivered half the babies in this town.",
     "Big send-off for Marion from the dialysis unit today, 35 years of renal nursing and never a sick day",
+    "Queued twenty minutes at the pharmacy and the very patient man called Eric at the till still smiled at everyone. Legend.",
+    "Sad news today: our colleague Bernie Walsh from pharmacy stores has passed away. When my husband died last year, Bernie was "
+    "the one who drove me home from the hospital every night.",
+    "RIP to the kindest porter who ever lived, our colleague Desmond. When my son was in resus after his crash, Desmond stayed with me all night.",
+    "Six years ago tonight I was diagnosed with leukaemia, aged 19, on the same haematology ward I now work on as a staff nurse.",
+    "Our tombola raised £265 this morning for the Ward 9 patient amenity fund, which will pay for new TVs and a games console for people staying with us.",
 ])
 def test_hard_negatives(checker, text: str) -> None:
     assert "patient-identifier" not in categories(checker(text))
@@ -127,3 +133,13 @@ def test_person_only_slots_with_weak_care_words_are_reviewed(checker) -> None:
 
 def test_own_birthday_is_not_a_patient_dob(checker) -> None:
     assert "patient-identifier" not in categories(checker("My DOB is 12/03/1990 so yes, I'm a Pisces"))
+
+
+def test_the_reader_greeted_is_not_a_patient_named(checker) -> None:
+    """'Hello Mr Okonjo, thank you for...' answers the reader; a name after a greeting that opens
+    a sentence is the person addressed, while 'this morning Doris in bay 4' is still a patient."""
+    reply = "Hello Mr Okonjo, thank you for getting in touch and we're sorry your clinic letter arrived late. Please email our PALS team so we can look into it."
+    assert "patient-identifier" not in categories(checker(reply, account="official", in_reply_to="complaint"))
+    pharmacist = "Sorry Bernadette, I can't give advice about your mum's inhalers on here as I don't know her history. Your practice pharmacist is the best person to ask."
+    assert "patient-identifier" not in categories(checker(pharmacist, in_reply_to="public"))
+    assert "patient-identifier" in categories(checker("This morning Doris in bay 4 pulled her cannula out for the third time and called me a trollop"))

@@ -385,7 +385,15 @@ def _may_be_person(text: str, s: int, e: int, h: bool) -> bool:
         and not STAFF_AFTER.match(text, e)
         and not ROLE_AFTER.match(text, e)
         and not VOTE_BEFORE.search(text[max(0, s - 20) : s])
+        and not GREETED.search(text, max(0, s - 30), s)
+        and not GREETING.match(text, s)
     )
+
+
+# 'Hello Mr Foster, thank you for...', 'Sorry Mandy, I can't advise...': the reader addressed, not
+# someone written about (the English model sometimes takes the greeting into the name).
+GREETED = re.compile(r"(?:^|[\n.!?]\s*|@\w+\s+)(?:hi|hey|hiya|hello|dear|(?:good\s+)?(?:morning|afternoon|evening)|sorry)[ \t]*$", re.IGNORECASE)
+GREETING = re.compile(r"(?:hi|hey|hiya|hello|dear|sorry)\s", re.IGNORECASE)
 
 
 # 'vote Lib Dem', 'voting Green on Thursday': a party or a candidate on the ballot, not a patient.
@@ -485,6 +493,46 @@ def _cared_for_near(doc: Doc, text: str, start: int, end: int, child: bool = Fal
     return any(has_term(near, name) for name in ("care-strong", "care-weak", *CONDITIONS, "pid-cared-for"))
 
 
+# 'a very patient man called Dave', 'be patient with us': the adjective, not someone cared for.
+ADJECTIVE_PATIENT = re.compile(
+    r"\b(?:very|so|really|more|less|most|too|incredibly|extremely|super|ever\s+so|be|been|being|stay|staying|remain|remaining|"
+    r"was|were|is|are|am|'s|’s|'re|’re|'m|’m)\s+patient\b(?!\s+(?:in|on|at|from|who|was|is|had|has|came|went|died)\b)",
+    re.IGNORECASE,
+)
+
+
+def _first_word(text: str, start: int, end: int) -> str:
+    words = re.findall(r"[^\W\d_]+", text[start:end])
+    return next((w.lower() for w in words if w.lower() not in HONORIFIC_WORDS), "")
+
+
+HONORIFIC_WORDS = {"mr", "mrs", "ms", "miss", "mx", "master"}
+
+
+def _colleagues(doc: Doc, text: str, candidates: list[tuple[int, int, bool]]) -> set[str]:
+    """First names the draft shows elsewhere to be a colleague's ('our friend and colleague,
+    Steve Marsh'), so that 'when my dad died, Steve was the first to hug me' stays his."""
+    found = set()
+    for start, end, honorific in candidates:
+        s_start, s_end = sentence_span(doc, start, end)
+        own = text[s_start:s_end]
+        if not honorific and (has_term(own, "staff-cues") or has_term(own, "staff-farewell")) and not any(_owned(n).search(own) for n in CONDITIONS):
+            found.add(_first_word(text, start, end))
+    spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    spans += [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in _given_names(doc)]
+    for start, end in spans:  # 'our colleague Desmond': no candidate, the staff word ruled him out
+        if COLLEAGUE_BEFORE.search(text, max(0, start - 30), start):
+            found.add(_first_word(text, start, end))
+    found.discard("")
+    return found
+
+
+COLLEAGUE_BEFORE = re.compile(
+    r"\b(?:colleague|colleagues|consultant|HCA|physio|porter|midwife|registrar|manager|Dr|Doctor|Nurse|Sister|Matron)\.?,?\s*$",
+    re.IGNORECASE,
+)
+
+
 def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """A name in a care context. On an official account whose draft records the person's
     consent ('Jo asked us to share her story') the name is reported for information only: a
@@ -493,21 +541,24 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     consented = "info" if is_official(doc) and consent_recorded(doc) else None
     hits = []
     listed = listed_names(doc)
-    for start, end, honorific in person_candidates(doc) + [(s, e, False) for s, e in listed]:
-        before = text[max(0, start - 25) : start]
+    candidates = person_candidates(doc) + [(s, e, False) for s, e in listed]
+    colleagues = _colleagues(doc, text, candidates)
+    for start, end, honorific in candidates:
+        before = ADJECTIVE_PATIENT.sub("calm", text[max(0, start - 40) : start])[-25:]
         s_start, s_end = sentence_span(doc, start, end)
-        sentence = text[s_start:s_end]
+        sentence = ADJECTIVE_PATIENT.sub("calm", text[s_start:s_end])
         own = sentence
         if honorific and s_start > 0:  # 'Mr Evans, you deserve a medal' after a sentence about his care
             sentence = text[sentence_span(doc, max(0, s_start - 2), s_start - 1)[0] : s_end]
         full_name = " " in text[start:end].strip()
         if s_end < len(text) and (full_name or FOLLOW_ON.match(text, s_end)):  # '...is X still in? She got admitted Tuesday'
-            sentence += text[s_end : sentence_span(doc, s_end + 1, s_end + 2)[1]]
+            sentence += ADJECTIVE_PATIENT.sub("calm", text[s_end : sentence_span(doc, s_end + 1, s_end + 2)[1]])
         after = text[end : end + 30]
         owned_condition = any(_owned(name).search(sentence) is not None for name in CONDITIONS)
         strong = has_term(sentence, "care-strong") or owned_condition
         weak = has_term(sentence, "care-weak")
         staff = (has_term(own, "staff-cues") or has_term(own, "staff-farewell")) and not owned_condition
+        staff = staff or (not honorific and _first_word(text, start, end) in colleagues)
         weakly_named = (start, end) in listed  # staff are 'Jade on AMU' and 'Kayleigh from the stroke unit' as often as patients
         age = AGE_BESIDE.match(text, end) or AGE_BEFORE.search(before) or AGE_FOLLOWS.match(text, s_end)
         # 'Tyler, 14,', 'baby Ellie-Mae': a child, whom no welcome or congratulations makes a colleague
@@ -538,6 +589,9 @@ VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 PERSON_REF = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
 
 
+FUNDRAISING = re.compile(r"£\s?\d|\b(?:fund|funds|fundraiser|fundraising|appeal|donations?|sponsored)\b", re.IGNORECASE)
+
+
 def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """A ward, bed, bay or side room tied to a person in the same sentence."""
     text = text_of(doc)
@@ -563,6 +617,8 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
             continue
         if is_ward and has_term(sentence, "pi-own-family"):
             continue  # 'the staff on Ward 12 were amazing with my grandad': a family's thanks
+        if is_ward and FUNDRAISING.search(sentence):
+            continue  # 'we raised £643 for the Ward 9 patient comfort fund': a ward as a cause
         if person or pronoun:
             hits.append(hit(rule, start, end, 0.85 if person else 0.7, "location tied to a person"))
     return hits
@@ -575,6 +631,13 @@ AGE = re.compile(
 )
 
 
+OWN_DIAGNOSIS = re.compile(
+    r"\bI\s*(?:was|got|had\s+been|'d\s+been|’d\s+been|have\s+been|'ve\s+been|’ve\s+been|am|'m|’m)\s+(?:\w+\s+){0,2}?diagnosed\b"
+    r"|\bmy\s+(?:own\s+)?(?:\w+\s+)?diagnosis\b",
+    re.IGNORECASE,
+)
+
+
 def detect_age_condition(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     text = text_of(doc)
     hits = []
@@ -584,6 +647,9 @@ def detect_age_condition(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit
         around = text[max(0, s_start - 120) : s_end + 120]
         if not _condition(around):
             continue
+        sentence = text[s_start:s_end]
+        if OWN_DIAGNOSIS.search(sentence) and not PERSON_REF.search(sentence) and not has_term(sentence, "person-nouns"):
+            continue  # 'since I was diagnosed with type 1, aged 29': the writer's own story
         if has_term(around, "time-place"):
             hits.append(hit(rule, start, end, 0.85, "exact age with a condition and a time or place"))
     return hits
