@@ -163,6 +163,8 @@ HARD_NEGATIVES = [
     "It was lovely looking after you all at the charity quiz, thank you for coming and see you at the next one!",
     "Shhh our engagement isn't public yet so please don't comment on the ring until my mum has been told! 💍",
     "Can I just stop taking my statins if my legs ache, or do I need to ring the GP first?",
+    "Please don't just stop taking your antidepressants because you feel better. Speak to your GP first, coming off them too fast can make you feel awful.",
+    "Never just stop taking your blood pressure tablets because a forum said so - talk to your pharmacist, they're brilliant.",
 ]
 
 
@@ -575,3 +577,22 @@ def test_a_span_is_reported_once_per_category(checker) -> None:
     result = checker("Staff briefing below, copied from the intranet. Not for circulation: the day unit closes in June.")
     spans = [(f.line, f.column) for f in result.findings if f.category == "confidential-information"]
     assert spans and len(spans) == len(set(spans))
+
+
+def test_a_negation_before_the_advice_undoes_it_one_inside_does_not(checker) -> None:
+    """`negation: outside`: 'please don't just stop taking them' warns against what the rule
+    looks for, while a rule's own negated words ('don't bother with A&E') and a negation in an
+    earlier clause ('don't wait, just take...') still read as advice."""
+    warning = checker("Please don't just stop taking your steroids, it can make you really poorly.")
+    assert not [f for f in warning.findings if f.category == "medical-advice" and not f.why.startswith("classifier")]  # no rule match
+    assert "medical-advice" in categories(checker("Don't wait for it to settle, just take 2 paracetamol every 4 hours and keep drinking water"))
+    assert "medical-advice" in categories(checker("Sprained ankle? Honestly don't bother with A&E, just ice it and keep it up"))
+
+
+def test_saying_one_cannot_advise_is_not_advice(checker) -> None:
+    """A sentence in which the writer says they cannot advise (lexicon ma-no-advice) is not
+    advice, whatever medicine it names; advice after the disclaimer still is."""
+    pharmacist = "Sorry Bernadette, I can't give advice about your mum's inhalers on here as I don't know her history. Your practice pharmacist is the best person to ask."
+    assert categories(checker(pharmacist, in_reply_to="public")) == set()
+    assert "medical-advice" in categories(checker("I can't give advice on here. But honestly just double up on your inhaler tonight, works every time"))
+

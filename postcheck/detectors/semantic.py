@@ -6,7 +6,11 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   patterns:    spaCy Matcher token patterns (lists of token dicts: LEMMA, LOWER, POS, OP...);
                inside an IN list, 'lex:NAME' stands for the one-word terms of that lexicon
   dependency:  spaCy DependencyMatcher patterns (lists of node dicts)
-  negation:    drop a match whose verb is negated or follows never/don't ('we never give advice')
+  negation:    drop a match whose verb is negated or follows never/don't ('we never give advice');
+               `outside` drops it only when the negation stands just before the match, in the same
+               clause ('please don't just stop taking them', not 'don't wait, just take...' nor
+               'advise you not to get the MMR'), so
+               a rule may match negated words itself ('don't bother with A&E')
   questions:   drop a match in a sentence that asks ('should I double my dose?'), and a classifier-only
                finding whose best sentence asks for the writer (not 'Struggling with nausea? DM me')
   quotes:      drop a match inside quotation marks (quoting or reporting someone)
@@ -260,7 +264,14 @@ def _sentence(doc: Doc, span: Span) -> Span:
     return span[0].sent if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else doc[:]
 
 
-def _negated(span: Span, sentence: Span) -> bool:
+def _negated(span: Span, sentence: Span, mode: Any = True) -> bool:
+    if mode == "outside":  # a negator among the few words just before, with no punctuation between
+        for t in reversed(span.doc[max(sentence.start, span.start - 3) : span.start]):
+            if t.is_punct:
+                return False
+            if t.lower_ in NEGATORS and t.nbor(1).lower_ != "to":  # 'I'd advise you not to get the MMR' still advises
+                return True
+        return False
     before = span.doc[max(sentence.start, span.start - 3) : span.start]
     if any(t.lower_ in NEGATORS for t in before):
         return True
@@ -354,7 +365,7 @@ def detect_semantic(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
             sentence = _sentence(doc, span)
             if p.get("questions") and sentence.text.rstrip().endswith("?"):
                 continue
-            if p.get("negation") and _negated(span, sentence):
+            if p.get("negation") and _negated(span, sentence, p["negation"]):
                 continue
             if p.get("quotes") and _quoted(text, sentence, span.start_char):
                 continue
