@@ -596,3 +596,30 @@ def test_saying_one_cannot_advise_is_not_advice(checker) -> None:
     assert categories(checker(pharmacist, in_reply_to="public")) == set()
     assert "medical-advice" in categories(checker("I can't give advice on here. But honestly just double up on your inhaler tonight, works every time"))
 
+
+LONG_POST = (
+    "Three years ago today I walked onto the respiratory ward as a brand new band 5, terrified of the bleeps and convinced I'd be "
+    "found out by Friday. I wasn't. I was taught by the most patient sister I've ever met, who let me ask the same question about "
+    "the NIV settings four times without sighing once. I've learned how to hold a hand at 3am, how to laugh in the sluice, and how "
+    "to eat a full dinner in nine minutes. I've learned that the porters know everything before anyone else does. Thank you to "
+    "every HCA who covered my breaks and every student who made me explain things properly. And while I'm at it: {line}. Anyway, "
+    "cake is in the staff room, help yourselves, and here's to year four."
+)
+
+
+@pytest.mark.skipif(not (model_path() / "config.cfg").is_file(), reason="no trained model in models/")
+def test_one_sentence_of_a_long_post_is_judged_on_its_own(nlp, checker) -> None:
+    """In a long draft the classifier's score for the whole is diluted by the rest, so a rule's
+    match there stands when the classifier reads its own sentence as the category (long_drafts in
+    thresholds.yml); the same post with a neutral line stays clean."""
+    political = LONG_POST.format(line="get out on Thursday and vote Labour, the Tories have had fourteen years to fix this place and look at us")
+    neutral = LONG_POST.format(line="the polling station at the community centre is open until 10pm on Thursday, so whoever you vote for, use it")
+    assert "inflammatory-topic" in categories(checker(political))
+    assert categories(checker(neutral)) == set()
+    component = nlp.get_pipe("postcheck_detectors")
+    saved = component.long_drafts
+    component.long_drafts = {}
+    try:
+        assert "inflammatory-topic" not in categories(checker(political))  # the draft's score alone is under the floor
+    finally:
+        component.long_drafts = saved

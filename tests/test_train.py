@@ -14,6 +14,7 @@ import pytest
 
 from postcheck.errors import PostcheckError
 from postcheck.train import LABELS, add_to_corpus, cats_of, choose_thresholds, split_name, train, Example
+from postcheck.nlp.classifier import model_path
 
 CORPUS = ROOT / "models" / "corpus"
 
@@ -171,3 +172,24 @@ def test_no_floor_when_dev_cannot_tell() -> None:
     dev, scores = _floor_case()
     rules = [RuleFindings(floored=frozenset({"endorsement"}) if i < 10 else frozenset()) for i in range(20)]
     assert choose_cutoffs(dev, scores, rules)[1]["endorsement"] == 0.0
+
+
+def test_a_match_a_long_drafts_sentence_keeps_needs_no_floor() -> None:
+    """Matches that stand on their sentence's score in a long draft (`rescued`) are reported
+    whatever the floor, so, like a metadata rule's, no floor can drop the four on clean drafts."""
+    from postcheck.train import RuleFindings, choose_cutoffs
+
+    dev, scores = _floor_case()
+    rules = [
+        RuleFindings(floored=frozenset({"endorsement"}) if i < 14 else frozenset(), rescued=frozenset({"endorsement"}) if 10 <= i < 14 else frozenset())
+        for i in range(20)
+    ]
+    assert choose_cutoffs(dev, scores, rules)[1]["endorsement"] == 0.0
+
+
+@pytest.mark.skipif(not (model_path() / "config.cfg").is_file(), reason="no trained model in models/")
+def test_the_model_carries_the_long_draft_setting_train_writes() -> None:
+    from postcheck.nlp.classifier import long_drafts
+    from postcheck.train import LONG_DRAFTS
+
+    assert long_drafts() == LONG_DRAFTS

@@ -58,6 +58,14 @@ def floors() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
+def long_drafts() -> dict[str, float]:
+    """When a text rule's match stands in a long draft whatever the draft's score: `tokens`, the
+    length from which a draft counts as long, and `sentence`, the score the match's sentence (or
+    that sentence with its neighbours) must reach. Empty for a model trained without it."""
+    return _cutoffs("long_drafts", missing={})
+
+
+@lru_cache(maxsize=1)
 def plain_vocab() -> Vocab:
     """The vocabulary the classifier's features are read from, in training and in use: blank
     English's. The English pipeline's own vocabulary carries a spelling table that gives

@@ -14,7 +14,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from postcheck.detectors.base import CACHE, DetectorContext
+from postcheck.detectors.base import CACHE, DetectorContext, cached
 from postcheck.detectors.contacts import detect_email, detect_phone
 from postcheck.detectors.identifiers import (
     detect_age_condition,
@@ -76,7 +76,7 @@ class DetectorsComponent:
     """Runs the rules of the known kinds; unknown kinds belong to other components."""
 
     def __init__(self, nlp: Language, disabled: list[str], config: dict[str, Any]) -> None:
-        from postcheck.nlp.classifier import NAME, floors, sentence_scorer, thresholds
+        from postcheck.nlp.classifier import NAME, floors, long_drafts, sentence_scorer, thresholds
 
         classifier = nlp.has_pipe(NAME)
         self.ctx = DetectorContext.from_config(
@@ -86,6 +86,7 @@ class DetectorsComponent:
             floors=floors() if classifier else {},
             score_sentences=sentence_scorer(nlp) if classifier else None,
         )
+        self.long_drafts = long_drafts() if classifier else {}
         self.rules = [
             rule
             for rule in load_rules().values()
@@ -100,11 +101,32 @@ class DetectorsComponent:
             for rule in self.rules:
                 found = KINDS[rule.kind](doc, rule, self.ctx)
                 if found and floored(rule) and (doc.cats or {}).get(rule.category, 1.0) < self.ctx.floors.get(rule.category, 0.0):
-                    continue  # a text rule fired where the classifier sees nothing of its category
+                    # a text rule fired where the classifier sees nothing of its category in the
+                    # draft; in a long draft, where one sentence is lost in the rest, the match
+                    # stands if the classifier reads its own sentence as the category
+                    found = [h for h in found if self._sentence_stands(doc, h, rule.category)]
                 hits.extend(h.to_plain() for h in found)
         finally:
             doc.user_data.pop(CACHE, None)
         return doc
+
+
+    def _sentence_stands(self, doc: Doc, found: Hit, category: str) -> bool:
+        """In a long draft, whether the classifier gives the sentence of a match, alone or with
+        the sentences either side, at least the long-draft sentence score."""
+        bar, length = self.long_drafts.get("sentence"), self.long_drafts.get("tokens")
+        if bar is None or length is None or len(doc) < length or found.start is None or self.ctx.score_sentences is None or not doc.has_annotation("SENT_START"):
+            return False
+        scorer = self.ctx.score_sentences
+        sentences = cached(doc, "sentences", lambda: list(doc.sents))
+        i = next((i for i, s in enumerate(sentences) if s.start_char <= found.start < s.end_char), None)
+        if i is None:
+            return False
+
+        def score(first: int, last: int) -> dict[str, float]:
+            return cached(doc, f"window:{first}:{last}", lambda: scorer([doc[sentences[first].start : sentences[last].end].as_doc()])[0])
+
+        return any(score(a, b)[category] >= bar for a, b in ((i, i), (max(0, i - 1), min(len(sentences) - 1, i + 1))))
 
 
 @Language.factory("postcheck_detectors", default_config={"disabled": [], "config": {}})
