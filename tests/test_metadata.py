@@ -13,6 +13,9 @@ def test_missing_disclaimer(checker) -> None:
     assert "missing-disclaimer" in categories(checker("Mad night, we need more HCAs on the ward", role="nurse"))
     # hard negatives: disclaimer in text or profile, official account, no staff identity, not about work
     assert "missing-disclaimer" not in categories(checker(text + " Views my own."))
+    assert "missing-disclaimer" not in categories(checker("The opinions in this thread are mine alone. " + text))
+    assert "missing-disclaimer" not in categories(checker(text + " (not the views of my NHS employer)"))
+    assert "missing-disclaimer" in categories(checker(text + " Mine's a large coffee."))
     assert "missing-disclaimer" not in categories(checker(text, profile_disclaimer=True))
     assert "missing-disclaimer" not in categories(checker(text, account="official"))
     assert "missing-disclaimer" not in categories(checker(text, identifies_as_staff=False))

@@ -36,7 +36,7 @@ def detect_missing_disclaimer(doc: Doc, rule: Rule, ctx: DetectorContext) -> lis
     meta = meta_of(doc)
     if not _personal(doc) or meta.get("profile_disclaimer") is True or meta.get("identifies_as_staff") is False:
         return []
-    if doc_has_term(doc, "disclaimer"):
+    if doc_has_term(doc, "disclaimer") or doc_has_term(doc, "disclaimer-more"):
         return []
     staff = meta.get("identifies_as_staff") is True or bool(meta.get("role")) or doc_has_term(doc, "staff-self")
     if not staff or not doc_has_term(doc, "work-topic"):
