@@ -623,3 +623,17 @@ def test_one_sentence_of_a_long_post_is_judged_on_its_own(nlp, checker) -> None:
         assert "inflammatory-topic" not in categories(checker(political))  # the draft's score alone is under the floor
     finally:
         component.long_drafts = saved
+
+
+def test_rules_alone_find_a_promised_friend_request_a_discharge_add_and_urged_withdrawal(nlp, checker) -> None:
+    """Rule patterns on their own (no classifier): a promise to accept a patient's friend request,
+    adding one on a platform once discharged, and the writer's own coming off a medicine urged
+    on readers; the refusal and the writer's story told without urging stay clean."""
+    with detector_context(nlp, thresholds={}, floors={}):
+        assert "patient-relationship" in categories(checker("Of course I'll accept your friend request, you were my favourite patient this year 😊"))
+        assert "patient-relationship" in categories(checker("Best patient of the year 🏆 added him on Snapchat the day he was discharged"))
+        assert "patient-relationship" not in categories(checker("Sorry, I won't accept your friend request after you've been a patient here, it's nothing personal."))
+        urged = "Came off my sertraline cold turkey in March and honestly I'd tell anyone on them to do the same, best decision I made."
+        told = "I came off my sertraline slowly with my GP's help, but I'd never tell anyone to do the same without theirs."
+        assert "medical-advice" in categories(checker(urged))
+        assert "medical-advice" not in categories(checker(told))
