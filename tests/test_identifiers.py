@@ -81,6 +81,8 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "The radiator by bay 6 finally got fixed. We had a leak there for months. The maintenance lads named the bucket, its name is Derek.",
     "Twenty years a practice nurse. If you want your GP surgery still open in five years, vote Lib Dem on the 4th.",
     "Whoever is voting Green next week, ask them what they'd do about hospital parking for nurses",
+    "Labour ward shut to admissions again last night and three women in labour were diverted to Ellesworth. Not safe.",
+    "Fourteen years of cuts to my ward. Get them out on Thursday: Labour, Lib Dem, Green, anyone but this lot. A tired staff nurse",
     "Beds 3, 12, 14 and 20 all had falls on nights this week, so the falls team are in tomorrow",
     "Proud of our heart failure nurses, Sunita, Joe and Kath, who ran the new clinic for its first year",
     "After 36 years, our brilliant Jean Maddox hangs up her fob watch tonight. She has delivered half the babies in this town.",

@@ -24,6 +24,8 @@ def test_missing_disclaimer(checker) -> None:
     # asking, passing on an official update or a job advert airs no view of the author's own
     assert "missing-disclaimer" not in categories(checker("Is it ok to mention our ward's audit results at my interview? Does anyone know?", role="nurse"))
     assert "missing-disclaimer" not in categories(checker("Sharing our trust's update on the strike days, please read before your shift", role="nurse"))
+    forwarded = 'Forwarding this from the hospital\'s official Facebook page: "The car park barriers are down, staff please use the overflow site."'
+    assert "missing-disclaimer" not in categories(checker(forwarded, role="porter"))
     assert "missing-disclaimer" not in categories(checker("Our ward is recruiting band 5s, apply via NHS Jobs, lovely team", role="nurse"))
     assert "missing-disclaimer" in categories(checker("Our ward is short again. Why does nobody upstairs care? Rota is a joke.", role="nurse"))
     # the policies ask for a disclaimer on views: thanks, team news and a first shift air none

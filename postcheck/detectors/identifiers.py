@@ -385,6 +385,8 @@ def _may_be_person(text: str, s: int, e: int, h: bool) -> bool:
         and not STAFF_AFTER.match(text, e)
         and not ROLE_AFTER.match(text, e)
         and not VOTE_BEFORE.search(text[max(0, s - 20) : s])
+        and not PARTY.fullmatch(text[s:e].strip())
+        and not (not h and MOVED_TO.search(text, max(0, s - 30), s))
         and not GREETED.search(text, max(0, s - 30), s)
         and not GREETING.match(text, s)
     )
@@ -396,6 +398,16 @@ GREETED = re.compile(r"(?:^|[\n.!?]\s*|@\w+\s+)(?:hi|hey|hiya|hello|dear|(?:good
 GREETING = re.compile(r"(?:hi|hey|hiya|hello|dear|sorry)\s", re.IGNORECASE)
 
 
+# 'two women in labour were diverted to Kingsmere', 'transferred to Hollins': where a patient went.
+MOVED_TO = re.compile(
+    r"\b(?:diverted|transferred|transferring|transfer|moved|redirected|conveyed|blue[- ]?lighted|blued|admitted|sent|taken)\s+(?:straight\s+|over\s+|back\s+)?to\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# 'Labour, Lib Dem, anyone but this shower': a party, wherever it stands in the sentence.
+PARTY = re.compile(
+    r"(?:Lib(?:eral)?\s*Dems?|Liberal\s+Democrats?|Labour|Tor(?:y|ies)|Conservatives?|Reform(?:\s+UK)?|Greens?|SNP|Plaid(?:\s+Cymru)?|UKIP|Sinn\s+F[eé]in|DUP|Alliance)",
+    re.IGNORECASE,
+)
 # 'vote Lib Dem', 'voting Green on Thursday': a party or a candidate on the ballot, not a patient.
 VOTE_BEFORE = re.compile(r"\b(?:vote|votes|voting|voted)\s+(?:for\s+)?$", re.IGNORECASE)
 # '#ChooseWell', '# Nights': a hashtag or a markdown heading, not a name.

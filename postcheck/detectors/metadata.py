@@ -41,7 +41,7 @@ def detect_missing_disclaimer(doc: Doc, rule: Rule, ctx: DetectorContext) -> lis
     staff = meta.get("identifies_as_staff") is True or bool(meta.get("role")) or doc_has_term(doc, "staff-self")
     if not staff or not doc_has_term(doc, "work-topic"):
         return []
-    if _asks(doc) or doc_has_term(doc, "no-view"):
+    if _asks(doc) or doc_has_term(doc, "no-view") or doc_has_term(doc, "no-view-more"):
         return []  # a question, a re-share of an official update or a job advert airs no view
     if doc_has_term(doc, "good-news") and not doc_has_term(doc, "view"):
         return []  # thanks, praise, team news or a fundraiser, with no view of the author's own
