@@ -19,6 +19,9 @@ def test_missing_disclaimer(checker) -> None:
     assert "missing-disclaimer" not in categories(checker(text, profile_disclaimer=True))
     assert "missing-disclaimer" not in categories(checker(text, account="official"))
     assert "missing-disclaimer" not in categories(checker(text, identifies_as_staff=False))
+    assert "missing-disclaimer" not in categories(checker("Waited six hours in A&E with my dad, the ward staff were run ragged", role="member of the public"))
+    assert "missing-disclaimer" in categories(checker("Mad night, we need more HCAs on the ward", role="patient flow coordinator"))
+    assert "missing-disclaimer" not in categories(checker(text + " This is me thinking aloud and it isn't the view of anyone I work for."))
     assert "missing-disclaimer" not in categories(checker("The drugs round on nights takes forever but the new trolley helps"))
     assert "missing-disclaimer" not in categories(checker("Lovely walk with the dog this morning", role="nurse"))
     # asking, passing on an official update or a job advert airs no view of the author's own

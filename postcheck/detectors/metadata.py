@@ -3,6 +3,7 @@ answers and when it goes out. Findings about the draft as a whole have no positi
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from spacy.tokens import Doc
@@ -31,6 +32,14 @@ def _asks(doc: Doc) -> bool:
     return bool(sentences) and asking * 2 >= len(sentences)
 
 
+# A role that says the author is not staff: 'member of the public', 'patient', 'relative'.
+NOT_STAFF_ROLE = re.compile(
+    r"(?:an?\s+)?(?:member\s+of\s+(?:the\s+)?public|(?:the\s+)?public|(?:former\s+|ex-?)?patient|service\s+user|relative|"
+    r"family\s+member|parent|visitor|unpaid\s+carer|none)",
+    re.IGNORECASE,
+)
+
+
 def detect_missing_disclaimer(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
     """A personal account, identifiable as staff, posting about work, with no disclaimer."""
     meta = meta_of(doc)
@@ -38,7 +47,8 @@ def detect_missing_disclaimer(doc: Doc, rule: Rule, ctx: DetectorContext) -> lis
         return []
     if doc_has_term(doc, "disclaimer") or doc_has_term(doc, "disclaimer-more"):
         return []
-    staff = meta.get("identifies_as_staff") is True or bool(meta.get("role")) or doc_has_term(doc, "staff-self")
+    role = str(meta.get("role") or "").strip()
+    staff = meta.get("identifies_as_staff") is True or bool(role and not NOT_STAFF_ROLE.fullmatch(role)) or doc_has_term(doc, "staff-self")
     if not staff or not doc_has_term(doc, "work-topic"):
         return []
     if _asks(doc) or doc_has_term(doc, "no-view") or doc_has_term(doc, "no-view-more"):
