@@ -92,6 +92,7 @@ def test_checksum_alone_is_at_most_review(checker) -> None:
     "the one who drove me home from the hospital every night.",
     "RIP to the kindest porter who ever lived, our colleague Desmond. When my son was in resus after his crash, Desmond stayed with me all night.",
     "Six years ago tonight I was diagnosed with leukaemia, aged 19, on the same haematology ward I now work on as a staff nurse.",
+    "She was 5 minutes late for her own leaving do on Friday night, which after 30 years of running the stroke unit felt fitting.",
     "Swallowed a packet of Haribo on the night shift at 4am, aged 41 and should know better",
     "Our tombola raised £265 this morning for the Ward 9 patient amenity fund, which will pay for new TVs and a games console for people staying with us.",
 ])
@@ -108,6 +109,7 @@ def test_hard_negatives(checker, text: str) -> None:
     ("MRN 00456721 needs a repeat CT before handover", "identifiers.hospital-number"),
     ("Lovely lady, DOB 02/11/1937, asking for tea at 3am on the ward", "identifiers.date-of-birth"),
     ("82yo with a fractured hip in majors tonight, waited 14 hours", "identifiers.age-condition"),
+    ("He was 58, a retired postman from Elmley, and came into resus on Friday night with a massive stroke. I still think about him.", "identifiers.age-condition"),
     ("Rough job last night: 41-year-old on Cable Street in Harwick who'd swallowed a packet of paracetamol after a row", "identifiers.age-condition"),
     ("Bumped into Gerald from the memory clinic in Tesco, he told the whole queue about his dementia", "identifiers.patient-name"),
     ("the lady in chair 6 on the chemo unit knitted me a scarf today, she's 80 and on her last cycle", "identifiers.bed-location"),

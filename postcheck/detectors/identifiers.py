@@ -639,7 +639,8 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
 AGE = re.compile(
     r"\b(?:(?P<a>\d{1,3})\s*(?:-|\s)?\s*(?:yo|y\.o\.?|y/o|yrs?\s*old|years?[- ]old|year[- ]old|"
     r"(?=\s*(?:year[- ]old|yr)))|aged\s+(?P<b>\d{1,3})|(?P<c>\d{1,2})\s?(?:M|F)(?=\W)"
-    r"|(?<=[A-Za-z])\s*,\s*(?P<d>\d{1,3})\s*,\s*(?=[a-z]))",  # 'the lad from the crash last night, 19, open tib/fib'
+    r"|(?<=[A-Za-z])\s*,\s*(?P<d>\d{1,3})\s*,\s*(?=[a-z])"  # 'the lad from the crash last night, 19, open tib/fib'
+    r"|(?<![\w'’])(?:[Ss]he|[Hh]e)\s+(?:was|is)\s+(?P<e>\d{1,3})(?=\s*[,.;:]\s))",  # 'She was 34, a reception teacher'
 )
 
 

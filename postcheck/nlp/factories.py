@@ -110,7 +110,6 @@ class DetectorsComponent:
             doc.user_data.pop(CACHE, None)
         return doc
 
-
     def _sentence_stands(self, doc: Doc, found: Hit, category: str) -> bool:
         """In a long draft, whether the classifier gives the sentence of a match, alone or with
         the sentences either side, at least the long-draft sentence score."""
