@@ -505,10 +505,11 @@ def _cared_for_near(doc: Doc, text: str, start: int, end: int, child: bool = Fal
     return any(has_term(near, name) for name in ("care-strong", "care-weak", *CONDITIONS, "pid-cared-for"))
 
 
-# 'a very patient man called Dave', 'be patient with us': the adjective, not someone cared for.
+# 'a very patient man called Dave', 'be patient with us': the adjective, not someone cared for
+# (not after 's, which is as often 'the consultant's patient' as 'she's patient').
 ADJECTIVE_PATIENT = re.compile(
     r"\b(?:very|so|really|more|less|most|too|incredibly|extremely|super|ever\s+so|be|been|being|stay|staying|remain|remaining|"
-    r"was|were|is|are|am|'s|’s|'re|’re|'m|’m)\s+patient\b(?!\s+(?:in|on|at|from|who|was|is|had|has|came|went|died)\b)",
+    r"was|were|is|are|am|'re|’re|'m|’m)\s+patient\b(?!\s+(?:in|on|at|from|who|was|is|had|has|came|went|died)\b)",
     re.IGNORECASE,
 )
 
