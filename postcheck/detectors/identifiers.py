@@ -141,7 +141,8 @@ def detect_pattern(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]:
 
 
 # 'Mrs Okafor', 'Mr D.K. Holloway', and 'Mr T,' (an initial alone still points to one person).
-HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+(?:[A-Z]\.\s*){0,3}[A-Z](?:[a-zA-Z'\-]+|\.?(?!\w))")
+TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Master")
+HONORIFIC = re.compile(r"\b(?:" + "|".join(TITLES) + r")\.?\s+(?:[A-Z]\.\s*){0,3}[A-Z](?:[a-zA-Z'\-]+|\.?(?!\w))")
 STAFF_BEFORE = re.compile(
     r"\b(?:Dr|Doctor|Nurse|Sister|Matron|Prof|Professor|consultant|colleague|HCA|physio|"
     r"porter|midwife|registrar|reg|FY1|SHO|manager|student|our|my friend|team ?mate)\.?\s*$",
@@ -519,7 +520,12 @@ def _first_word(text: str, start: int, end: int) -> str:
     return next((w.lower() for w in words if w.lower() not in HONORIFIC_WORDS), "")
 
 
-HONORIFIC_WORDS = {"mr", "mrs", "ms", "miss", "mx", "master"}
+HONORIFIC_WORDS = frozenset(title.lower() for title in TITLES)
+
+
+def _names_staff(sentence: str) -> bool:
+    """The sentence shows a named person is a colleague ('our colleague', 'retires tonight')."""
+    return has_term(sentence, "staff-cues") or has_term(sentence, "staff-farewell")
 
 
 def _colleagues(doc: Doc, text: str, candidates: list[tuple[int, int, bool]]) -> set[str]:
@@ -529,7 +535,7 @@ def _colleagues(doc: Doc, text: str, candidates: list[tuple[int, int, bool]]) ->
     for start, end, honorific in candidates:
         s_start, s_end = sentence_span(doc, start, end)
         own = text[s_start:s_end]
-        if not honorific and (has_term(own, "staff-cues") or has_term(own, "staff-farewell")) and not any(_owned(n).search(own) for n in CONDITIONS):
+        if not honorific and _names_staff(own) and not any(_owned(n).search(own) for n in CONDITIONS):
             found.add(_first_word(text, start, end))
     spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     spans += [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in _given_names(doc)]
@@ -570,7 +576,7 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         owned_condition = any(_owned(name).search(sentence) is not None for name in CONDITIONS)
         strong = has_term(sentence, "care-strong") or owned_condition
         weak = has_term(sentence, "care-weak")
-        staff = (has_term(own, "staff-cues") or has_term(own, "staff-farewell")) and not owned_condition
+        staff = _names_staff(own) and not owned_condition
         staff = staff or (not honorific and _first_word(text, start, end) in colleagues)
         weakly_named = (start, end) in listed  # staff are 'Jade on AMU' and 'Kayleigh from the stroke unit' as often as patients
         age = AGE_BESIDE.match(text, end) or AGE_BEFORE.search(before) or AGE_FOLLOWS.match(text, s_end)

@@ -9,8 +9,8 @@ A `semantic` rule (rules/checks/semantic/*.yml) has, under params:
   negation:    drop a match whose verb is negated or follows never/don't ('we never give advice');
                `outside` drops it only when the negation stands just before the match, in the same
                clause ('please don't just stop taking them', not 'don't wait, just take...' nor
-               'advise you not to get the MMR'), so
-               a rule may match negated words itself ('don't bother with A&E')
+               'advise you not to get the MMR'), so a rule may match negated words itself
+               ('don't bother with A&E')
   questions:   drop a match in a sentence that asks ('should I double my dose?'), and a classifier-only
                finding whose best sentence asks for the writer (not 'Struggling with nausea? DM me')
   quotes:      drop a match inside quotation marks (quoting or reporting someone)
@@ -265,14 +265,14 @@ def _sentence(doc: Doc, span: Span) -> Span:
 
 
 def _negated(span: Span, sentence: Span, mode: Any = True) -> bool:
+    before = span.doc[max(sentence.start, span.start - 3) : span.start]
     if mode == "outside":  # a negator among the few words just before, with no punctuation between
-        for t in reversed(span.doc[max(sentence.start, span.start - 3) : span.start]):
+        for t in reversed(before):
             if t.is_punct:
                 return False
             if t.lower_ in NEGATORS and t.nbor(1).lower_ != "to":  # 'I'd advise you not to get the MMR' still advises
                 return True
         return False
-    before = span.doc[max(sentence.start, span.start - 3) : span.start]
     if any(t.lower_ in NEGATORS for t in before):
         return True
     heads = {t.head for t in span} | set(span)
