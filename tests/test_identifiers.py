@@ -149,3 +149,23 @@ def test_the_reader_greeted_is_not_a_patient_named(checker) -> None:
     pharmacist = "Sorry Bernadette, I can't give advice about your mum's inhalers on here as I don't know her history. Your practice pharmacist is the best person to ask."
     assert "patient-identifier" not in categories(checker(pharmacist, in_reply_to="public"))
     assert "patient-identifier" in categories(checker("This morning Doris in bay 4 pulled her cannula out for the third time and called me a trollop"))
+
+
+@pytest.mark.parametrize("text", [
+    # a line's or a bullet's first word is a common noun, not a name
+    "Lessons from a hard winter on the ward.\n\nRumour is the enemy. When families don't hear from us, they imagine the worst about their mum's care.",
+    "Lessons from a hard winter.\n\nFaith has always been part of how I care for patients on the ward, and I pray for every one of them.",
+    "Three findings from the memory clinic audit:\n• Outreach is cheap. Late diagnosis of dementia isn't.\n• Letters were late.",
+    # family named the way family is, and colleagues named by their role
+    "Auntie Carol, I saw your message about your ankles swelling on the new blood pressure tablet, ring your GP about it, I see it all the time on the ward.",
+    "And our newest tech, Josh, did the entire 9am ward round singing Mariah under his breath while checking every patient's meds.",
+    "First proper shift with my practice supervisor Rosalind, who let me do the obs on bay 2 patients by myself. Cried in the car after, happy tears.",
+])
+def test_common_words_family_and_colleagues_are_not_patients_named(checker, text: str) -> None:
+    assert "identifiers.patient-name" not in {f.rule for f in checker(text).findings}
+
+
+def test_a_name_at_the_start_of_a_line_after_care_words_is_still_a_patient(checker) -> None:
+    """The rule drops a line's single first word, not a name with a surname or honorific there."""
+    text = "Long night on the frailty unit.\n\nMrs Thornbury in side room 2 had her dementia meds refused again and her daughter was in tears."
+    assert "identifiers.patient-name" in {f.rule for f in checker(text).findings}

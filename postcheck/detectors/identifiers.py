@@ -233,10 +233,20 @@ PERSON_AFTER = {"family", "household", "twins", "boys", "girls", "kids", "childr
 def _opens_sentence(token: Token) -> bool:
     """A sentence start, also where the sentence splitter missed one after a full stop ('in
     room 2. Agenda includes')."""
-    if token.is_sent_start or token.i == 0:
+    i = token.i - 1
+    while i >= 0 and token.doc[i].text in LIST_MARKS:  # '• Outreach is cheap.': a bullet opens it
+        i -= 1
+    if token.is_sent_start or i < 0:
         return True
-    before = token.doc[token.i - 1].text
-    return before in ("!", "?") or (before.endswith(".") and before.lower() not in ABBREVIATIONS)
+    before = token.doc[i].text
+    return (
+        before in ("!", "?")
+        or (before.endswith(".") and before.lower() not in ABBREVIATIONS)
+        or (before.isspace() and "\n" in before)  # a line's first word ('Rumour is the enemy.' after a blank line)
+    )
+
+
+LIST_MARKS = {"•", "-", "*", "–", "—", ">", "·", "◦", "▪"}
 
 
 def _emoji(text: str) -> bool:
@@ -390,7 +400,13 @@ def _may_be_person(text: str, s: int, e: int, h: bool) -> bool:
         and not (not h and MOVED_TO.search(text, max(0, s - 30), s))
         and not GREETED.search(text, max(0, s - 30), s)
         and not GREETING.match(text, s)
+        and not FAMILY_TITLE.search(text[max(0, s - 12) : s])
+        and not FAMILY_TITLE.match(text, s)
     )
+
+
+# 'Auntie Carol', 'my nan Pat', 'Grandad Jim': the writer's own family, named the way family is.
+FAMILY_TITLE = re.compile(r"(?:\b|^)(?:auntie|aunty|aunt|uncle|nan|nana|nanna|nanny|gran|granny|grandma|grandad|granddad|grandpa|cousin)\s+(?=[A-Z]|$)", re.IGNORECASE)
 
 
 # 'Hello Mr Foster, thank you for...', 'Sorry Mandy, I can't advise...': the reader addressed, not
@@ -547,7 +563,8 @@ def _colleagues(doc: Doc, text: str, candidates: list[tuple[int, int, bool]]) ->
 
 
 COLLEAGUE_BEFORE = re.compile(
-    r"\b(?:colleague|colleagues|consultant|HCA|physio|porter|midwife|registrar|manager|Dr|Doctor|Nurse|Sister|Matron)\.?,?\s*$",
+    r"\b(?:colleague|colleagues|consultant|HCA|physio|porter|midwife|registrar|manager|Dr|Doctor|Nurse|Sister|Matron|"
+    r"supervisor|mentor|preceptor|preceptee|tech|technician|pharmacist|educator|buddy|deputy|lead)\.?,?\s*$",
     re.IGNORECASE,
 )
 
