@@ -46,6 +46,8 @@ LONG_DRAFTS = {"tokens": 150, "sentence": 0.9}
 MODEL_NAME = "textcat"
 
 # A small ensemble: a bag of uni- and bigrams beside a narrow CNN over hashed lexical features.
+# The CNN reads two words either side of each word (window_size 2): retrained on the same corpus
+# with one, dev macro-F1 was 0.816, with two 0.824; trigrams in the bag scored 0.807.
 CONFIG = """
 [nlp]
 lang = "en"
@@ -81,7 +83,7 @@ include_static_vectors = false
 [components.textcat_multilabel.model.tok2vec.encode]
 @architectures = "spacy.MaxoutWindowEncoder.v2"
 width = 64
-window_size = 1
+window_size = 2
 maxout_pieces = 3
 depth = 2
 """
