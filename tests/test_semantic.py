@@ -642,3 +642,23 @@ def test_rules_alone_find_a_promised_friend_request_a_discharge_add_and_urged_wi
         told = "I came off my sertraline slowly with my GP's help, but I'd never tell anyone to do the same without theirs."
         assert "medical-advice" in categories(checker(urged))
         assert "medical-advice" not in categories(checker(told))
+
+
+def test_selling_your_own_old_things_and_using_a_staff_discount_are_not_promotion(nlp, checker) -> None:
+    """The endorsement rule on its own (no classifier): a one-off sale of the writer's used
+    things and the writer's own staff discount are not promotion; a side business, a code and a
+    sale of medicines still are."""
+    with detector_context(nlp, thresholds={}, floors={}):
+        for text in (
+            "Moses basket for sale, great condition, £25, message me if you want it before the bin men do",
+            "Selling my old uniform shoes and some baby clothes on Vinted, £3 each, need the wardrobe space",
+            "Finally got my Blue Light Card sorted so I can get money off at the cinema, small wins",
+            "Good news, the NHS discount works at the new climbing wall as well, just show your badge",
+        ):
+            assert "endorsement" not in categories(checker(text)), text
+        for text in (
+            "Spare Ozempic pens for sale, in date, kept in the fridge, £70 each, message me",
+            "Get money off your first box with my code NURSEJO15, link in bio",
+            "Lash lifts now £30 each at my home salon, DM me to book, NHS discount deal all month",
+        ):
+            assert "endorsement" in categories(checker(text)), text
