@@ -160,6 +160,8 @@ def test_the_reader_greeted_is_not_a_patient_named(checker) -> None:
     "Auntie Carol, I saw your message about your ankles swelling on the new blood pressure tablet, ring your GP about it, I see it all the time on the ward.",
     "And our newest tech, Josh, did the entire 9am ward round singing Mariah under his breath while checking every patient's meds.",
     "First proper shift with my practice supervisor Rosalind, who let me do the obs on bay 2 patients by myself. Cried in the car after, happy tears.",
+    # a hospital known by its town and 'Royal'
+    "Whatever you do, avoid Kingsholm Royal - their ICU is so badly run that patients die of neglect there, I wouldn't send my dog",
 ])
 def test_common_words_family_and_colleagues_are_not_patients_named(checker, text: str) -> None:
     assert "identifiers.patient-name" not in {f.rule for f in checker(text).findings}

@@ -456,9 +456,10 @@ ROLE_AFTER = re.compile(
 )
 STREET_WORDS = "Road|Rd|Street|St|Close|Lane|Avenue|Ave|Drive|Court|Crescent|Way|Place|Gardens|Terrace|Grove|Row|Walk|Estate|Mews"
 STREET = rf"(?:{STREET_WORDS})\b"
-# 'Riverside Surgery', "St Aldric's", 'Mill Lane': the entity itself names a place.
+# 'Riverside Surgery', "St Aldric's", 'Mill Lane', 'Hallam Royal', 'Kestrel Retail Park': the entity itself names a place.
 PLACE_NAME = re.compile(
-    r"^(?:St|St\.|Saint)\s|\s(?:Hospital|Infirmary|Surgery|Practice|Clinic|Centre|Hospice|Trust|School|Academy|" + STREET_WORDS + r")$"
+    r"^(?:St|St\.|Saint)\s|\s(?:Hospital|Infirmary|Surgery|Practice|Clinic|Centre|Hospice|Trust|School|Academy|Royal|General|"
+    r"(?:Retail|Business|Industrial|Leisure|Country|Science|Holiday|Trading)\s+Park|" + STREET_WORDS + r")$"
 )
 # 'Mrs Okafor from Elm Close', 'Brenda, 14 Mill St': a name with where the person lives.
 HOME_AFTER = re.compile(r",?\s+(?:(?:from|of|on|at|in|who\s+lives\s+(?:on|at|in))\s+)?(?:\d{1,4}\s+)?(?:[A-Z][a-z]+\s+){1,2}" + STREET)
