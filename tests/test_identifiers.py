@@ -171,3 +171,18 @@ def test_a_name_at_the_start_of_a_line_after_care_words_is_still_a_patient(check
     """The rule drops a line's single first word, not a name with a surname or honorific there."""
     text = "Long night on the frailty unit.\n\nMrs Thornbury in side room 2 had her dementia meds refused again and her daughter was in tears."
     assert "identifiers.patient-name" in {f.rule for f in checker(text).findings}
+
+
+def test_an_example_of_what_not_to_post_is_not_a_patient(checker) -> None:
+    """A bed or a name inside double quotes that a forbidding or example word opens is an
+    example of what not to write; a patient's own words in quotes do not hide the patient."""
+    for text in (
+        "Quick reminder for the group: the policy means not using initials, bed numbers or \"the lovely lady in bay 4\" when you post about work.",
+        "In a small town, never write things like \"the man in bed 6 who fell off his scooter\" because everyone will know who you mean.",
+    ):
+        rules = {f.rule for f in checker(text).findings}  # the rules only: the classifier may still judge the whole
+        assert not rules & {"identifiers.bed-location", "identifiers.patient-name", "narrative.identified-patient", "narrative.patient-case"}, text
+    quoted = "She said \"I'm not going back to bay 4\" and the gentleman in bed 3 cheered, he's been confused since his op"
+    assert "patient-identifier" in categories(checker(quoted))
+    closing = 'Our play lead said: "We built it for kids, not adults, and I think we did it."\n\nOne of our first patients was Maisie, 7, pictured in her bay after breaking her arm at school.'
+    assert "patient-identifier" in categories(checker(closing))

@@ -183,3 +183,26 @@ def retweet_end(text: str, retweet: re.Match) -> int:
 def in_official_retweet(text: str, start: int) -> bool:
     """Whether the character at `start` is in words passed on from an NHS body's retweet."""
     return any(r.end() <= start < retweet_end(text, r) for r in RETWEET.finditer(text, 0, start + 1))
+
+
+# 'not using initials, bed numbers or "the lovely lady in bay 4"': an example of what not to
+# write, in double quotes after a word that forbids or gives an example.
+EXAMPLE_CUE = re.compile(r"\b(?:not|never|no|don't|dont|avoid|without|nothing\s+like|such\s+as|e\.g\.|even)\b", re.IGNORECASE)
+DOUBLE_QUOTES = re.compile(r"[\"“”]")
+
+
+def quoted_example(text: str, sentence_start: int, start: int) -> bool:
+    """The text at `start` is inside double quotes opened (after a space, on the same line) within
+    a few words of a forbidding or example word: not a quote that closes a sentence before it."""
+    before = text[sentence_start:start]
+    marks = list(DOUBLE_QUOTES.finditer(before))
+    if len(marks) % 2 == 0:
+        return False
+    opening = marks[-1].start()
+    if opening > 0 and not before[opening - 1].isspace():
+        return False
+    lead = before[max(0, opening - 60) : opening]
+    cue = None
+    for cue in EXAMPLE_CUE.finditer(lead):
+        pass
+    return cue is not None and re.search(r"[.!?\n]", lead[cue.end() :]) is None

@@ -19,6 +19,7 @@ from postcheck.detectors.base import (
     in_url,
     is_official,
     negated_before,
+    quoted_example,
     sentence_span,
     text_of,
     window,
@@ -583,6 +584,8 @@ def detect_patient_name(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     for start, end, honorific in candidates:
         before = ADJECTIVE_PATIENT.sub("calm", text[max(0, start - 40) : start])[-25:]
         s_start, s_end = sentence_span(doc, start, end)
+        if quoted_example(text, s_start, start):
+            continue
         sentence = ADJECTIVE_PATIENT.sub("calm", text[s_start:s_end])
         own = sentence
         if honorific and s_start > 0:  # 'Mr Evans, you deserve a medal' after a sentence about his care
@@ -638,6 +641,8 @@ def detect_bed_location(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
     for match in LOCATION.finditer(text):
         start, end = match.span()
         s_start, s_end = sentence_span(doc, start, end)
+        if quoted_example(text, s_start, start):
+            continue
         sentence = text[s_start:s_end]
         is_ward = match.group(0).lower().startswith("ward")
         near = text[max(s_start, start - 45) : min(s_end, end + 45)]

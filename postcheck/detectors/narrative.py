@@ -16,6 +16,7 @@ from postcheck.detectors.base import (
     hit,
     is_compound,
     is_official,
+    quoted_example,
     text_of,
 )
 from postcheck.model import Hit
@@ -195,7 +196,7 @@ def detect_patient_case(doc: Doc, rule: Rule, ctx: DetectorContext) -> list[Hit]
         if (start, end) in identified:
             continue  # the identified-patient rule's to report
         sent = _sentence_of(doc, start, end)
-        if sent is None or sent.start_char in used_sentences:
+        if sent is None or sent.start_char in used_sentences or quoted_example(text, sent.start_char, start):
             continue
         scope = _scope(doc, sent)
         if _is_generic(sent.text):
