@@ -616,12 +616,12 @@ def test_one_sentence_of_a_long_post_is_judged_on_its_own(nlp, checker) -> None:
     neutral = LONG_POST.format(line="the polling station at the community centre is open until 10pm on Thursday, so whoever you vote for, use it")
     assert "inflammatory-topic" in categories(checker(political))
     assert categories(checker(neutral)) == set()
-    ctx = nlp.get_pipe("postcheck_detectors").ctx
+    component = nlp.get_pipe("postcheck_detectors")
+    ctx = component.ctx
     unreachable = {"thresholds": {**ctx.thresholds, "inflammatory-topic": 1.01}, "floors": {**ctx.floors, "inflammatory-topic": 1.01}}
     with detector_context(nlp, **unreachable):  # no draft's score meets the floor: only the sentence's can keep the match
         assert "inflammatory-topic" in categories(checker(political))
         assert categories(checker(neutral)) == set()
-        component = nlp.get_pipe("postcheck_detectors")
         saved = component.long_drafts
         component.long_drafts = {}
         try:

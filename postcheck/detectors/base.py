@@ -188,7 +188,7 @@ def in_official_retweet(text: str, start: int) -> bool:
 # 'not using initials, bed numbers or "the lovely lady in bay 4"': an example of what not to
 # write, in double quotes after a word that forbids or gives an example.
 EXAMPLE_CUE = re.compile(r"\b(?:not|never|no|don't|dont|avoid|without|nothing\s+like|such\s+as|e\.g\.|even)\b", re.IGNORECASE)
-DOUBLE_QUOTES = re.compile(r"[\"“”]")
+DOUBLE_QUOTES = re.compile(r"[\"“”]")  # straight and curly double quotation marks
 
 
 def quoted_example(text: str, sentence_start: int, start: int) -> bool:
@@ -202,7 +202,5 @@ def quoted_example(text: str, sentence_start: int, start: int) -> bool:
     if opening > 0 and not before[opening - 1].isspace():
         return False
     lead = before[max(0, opening - 60) : opening]
-    cue = None
-    for cue in EXAMPLE_CUE.finditer(lead):
-        pass
-    return cue is not None and re.search(r"[.!?\n]", lead[cue.end() :]) is None
+    cues = list(EXAMPLE_CUE.finditer(lead))
+    return bool(cues) and re.search(r"[.!?\n]", lead[cues[-1].end() :]) is None  # the nearest cue, not past a sentence's end

@@ -43,6 +43,7 @@ from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from postcheck.detectors.base import (
+    DOUBLE_QUOTES,
     RETWEET,
     DetectorContext,
     cached,
@@ -74,7 +75,6 @@ from postcheck.detectors.filing import (  # noqa: F401  (the pattern helpers are
 from postcheck.ruleset import Rule, load_rules
 
 NEGATORS = {"never", "not", "n't", "no", "dont", "don't", "nobody", "shouldn't", "mustn't", "cannot", "can't", "cant"}
-QUOTES = re.compile(r"[\"“”]")
 # Words in single quotes: the opening mark follows no letter and the closing one precedes none,
 # so the apostrophes of "don't" and "nurses' station" open or close nothing.
 SINGLE_QUOTED = re.compile(r"(?<!\w)'(?=[^\s'])[^'\n]{0,80}?[^\s']'(?!\w)")
@@ -283,7 +283,7 @@ def _quoted(text: str, sentence: Span, start: int) -> bool:
     """The match lies inside quotation marks: an odd number of double marks open before it in
     its sentence, the match's own first character included (a match may begin at the mark), or
     it lies within single quotes ("label people as 'drug seekers'", "called me a 'lazy cow'")."""
-    if len(QUOTES.findall(text, sentence.start_char, start + 1)) % 2 == 1:
+    if len(DOUBLE_QUOTES.findall(text, sentence.start_char, start + 1)) % 2 == 1:
         return True
     return any(m.start() <= start < m.end() - 1 for m in SINGLE_QUOTED.finditer(text, sentence.start_char, sentence.end_char))
 
