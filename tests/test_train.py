@@ -71,6 +71,24 @@ def test_training_twice_gives_the_same_model(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "thresholds.yml").is_file()
 
 
+def test_the_ensemble_saves_a_member_per_seed_and_scores_their_mean(tmp_path: Path) -> None:
+    import spacy
+
+    from postcheck.nlp.classifier import MEMBER_FOLDER, Classifier
+
+    corpus = _small_corpus(tmp_path / "corpus")
+    train(corpus, tmp_path / "pair", epochs=1, seeds=(1, 2), log=lambda _: None)
+    train(corpus, tmp_path / "one", epochs=1, seeds=(1,), log=lambda _: None)
+    train(corpus, tmp_path / "two", epochs=1, seeds=(2,), log=lambda _: None)
+    assert (tmp_path / "pair" / MEMBER_FOLDER.format(2)).is_dir() and not (tmp_path / "one" / MEMBER_FOLDER.format(2)).exists()
+    blank = spacy.blank("en")
+    docs = [blank.make_doc(t) for t in ("Ring 111 if you are worried", "my manager is a lying snake", "")]
+    pair, one, two = (Classifier(spacy.blank("en"), str(tmp_path / n)).scores(docs) for n in ("pair", "one", "two"))
+    assert pair[0] != one[0] and pair[0] != two[0]
+    for p, a, b in zip(pair, one, two):
+        assert p == pytest.approx({label: (a[label] + b[label]) / 2 for label in a}, abs=1e-6)
+
+
 def _folder(tmp: Path, entries: dict[str, dict], texts: dict[str, str]) -> Path:
     tmp.mkdir(parents=True)
     for name, text in texts.items():

@@ -1,6 +1,7 @@
 """The trained classifier in models/textcat, run inside the one pipeline, and its thresholds.
 
-The model is a textcat_multilabel component trained by `postcheck train`. It runs as the
+The model is a small ensemble trained by `postcheck train`: textcat_multilabel components of
+one architecture trained from different seeds, their scores averaged. It runs as the
 `postcheck_classifier` component, on the tokens the English pipeline already made (no second
 pipeline), before the detectors, which read `doc.cats`. It sees a draft's words without its
 whitespace tokens, in training and in use, so line breaks and blank lines do not move a score.
@@ -25,6 +26,7 @@ from postcheck.yamlload import load_file, strip_lines
 NAME = "postcheck_classifier"
 FOLDER = "textcat"
 FEATURES = "features.yml"  # the lexicons shown to the model as marker words, written by postcheck train
+MEMBER_FOLDER = "textcat_multilabel-{}"  # the second and later members of the ensemble, beside the first
 
 
 def model_path() -> Path:
@@ -125,14 +127,21 @@ class Classifier:
         reads its features from words_only's plain vocabulary, as in training."""
         from thinc.api import Config
 
+        folders = [Path(path) / "textcat_multilabel"]
+        while (Path(path) / MEMBER_FOLDER.format(len(folders) + 1)).is_dir():
+            folders.append(Path(path) / MEMBER_FOLDER.format(len(folders) + 1))
         try:
             config = Config().from_disk(Path(path) / "config.cfg")["components"]["textcat_multilabel"]
             factory = config.pop("factory")
-            self.textcat = nlp.create_pipe(factory, name="textcat_multilabel", config=config)
-            self.textcat.from_disk(Path(path) / "textcat_multilabel", exclude=["vocab"])
+            self.members = [
+                nlp.create_pipe(factory, name="textcat_multilabel", config=config).from_disk(folder, exclude=["vocab"])
+                for folder in folders
+            ]
         except (OSError, ValueError, KeyError) as exc:
             raise PostcheckError(str(path), f"the classifier model cannot be loaded: {exc}") from None
-        self.labels = list(self.textcat.labels)
+        self.labels = list(self.members[0].labels)
+        if any(list(member.labels) != self.labels for member in self.members):
+            raise PostcheckError(str(path), "the classifier's members score different categories")
         self.lexicons = feature_lexicons()
 
     def scores(self, docs: list[Doc]) -> list[dict[str, float]]:
@@ -140,7 +149,7 @@ class Classifier:
         non-empty Docs, as a blank draft in a folder or a blank line's sentence would)."""
         words = [words_only(d, self.lexicons) for d in docs]
         filled = [w for w in words if len(w)]
-        rows = iter(self.textcat.model.ops.to_numpy(self.textcat.predict(filled)) if filled else ())
+        rows = iter(sum(m.model.ops.to_numpy(m.predict(filled)) for m in self.members) / len(self.members) if filled else ())
         return [
             {label: float(value) for label, value in zip(self.labels, next(rows))} if len(w) else dict.fromkeys(self.labels, 0.0)
             for w in words
