@@ -84,6 +84,7 @@ POSITIVES = [
 ]
 
 HARD_NEGATIVES = [
+    "praying for all my colleagues sitting their OSCEs this week, you've got this 🙏",
     "We never give medical advice on social media: for symptoms please use NHS 111 online or speak to your pharmacist.",
     "Should I double my inhaler dose when I have a cold? Asking for me, I'll ring the GP tomorrow",
     "Freedom to Speak Up month: here is how to reach our Guardian if something is worrying you at work.",
@@ -297,6 +298,7 @@ LOOK_ALIKES = [
     ("crisis-information", "Fire drill on level 3 at lunchtime, the whole ward evacuated down the back stairs in six minutes. Well done all.", "This is not a fire drill: the whole of the east wing has been evacuated and there's smoke coming out of theatres"),
     ("patient-information", "My grandad is 88 and came home from the stroke ward today after three weeks. Thank you to everyone who looked after him.", "The grandad in side room 3 kept trying to climb out of bed all night and swore at every nurse who came near him"),
     ("offensive-conduct", "Most people on the rehab unit go back to where they came from within a fortnight, which is the whole point of us", "The ones who turn up in majors with no English? They should go back to where they came from."),
+    ("inflammatory-topic", "Heard there's been a stabbing near the main entrance at work. Praying for my colleagues on shift right now 🙏", "Praying for my colleagues on nights who still don't know Jesus. You can't do this job without Him 🙏"),
     ("endorsement", "Loads of you asked which running app I use for after-shift jogs. Not sponsored and no affiliate link, it's just the free one.", "Loads of you asked which running app I use: sign up through my affiliate link and we both get a month free."),
 ]
 
