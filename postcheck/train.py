@@ -177,13 +177,16 @@ def build_blank():
     return nlp
 
 
-def train_member(train_set: list[Example], dev_set: list[Example], epochs: int, seed: int, log=print):
-    """One member of the ensemble, trained from `seed` alone; returns it and its dev scores."""
+def train_member(
+    train_set: list[Example], dev_set: list[Example], epochs: int, seed: int, lexicons: tuple[str, ...], log=print
+):
+    """One member of the ensemble, trained from `seed` alone on drafts marked with `lexicons`
+    (the ones train writes to features.yml); returns it and its dev scores."""
     from spacy.training import Example as SpacyExample
     from spacy.tokens import Doc
     from spacy.util import fix_random_seed, minibatch
 
-    from postcheck.nlp.classifier import lexicon_names, words_only
+    from postcheck.nlp.classifier import words_only
     from postcheck.nlp.pipeline import spacy_text
 
     fix_random_seed(seed)
@@ -192,7 +195,6 @@ def train_member(train_set: list[Example], dev_set: list[Example], epochs: int, 
     textcat = nlp.get_pipe("textcat_multilabel")
     for label in LABELS:
         textcat.add_label(label)
-    lexicons = lexicon_names()
 
     def features(text: str) -> Doc:  # what the classifier reads, as in use (Classifier.scores)
         return words_only(nlp.make_doc(spacy_text(text)), lexicons)
@@ -220,7 +222,7 @@ def train(
     train_set = load_examples(corpus / "train")
     dev_set = load_examples(corpus / "dev")
     lexicons = lexicon_names()
-    members = [train_member(train_set, dev_set, epochs, seed, log) for seed in seeds]
+    members = [train_member(train_set, dev_set, epochs, seed, lexicons, log) for seed in seeds]
     scores = [{label: sum(row[label] for row in rows) / len(rows) for label in rows[0]} for rows in zip(*(s for _, s in members))]
     if out.exists():
         shutil.rmtree(out)
